@@ -1,0 +1,74 @@
+package cmd
+
+import (
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/blockprobe/blockprobe/target"
+)
+
+// targetFlags are the flags that shape the embedded target, shared by serve,
+// run and compare.
+type targetFlags struct {
+	mode           string
+	complexDelay   time.Duration
+	pool           int
+	work           string
+	gil            bool
+	switchInterval time.Duration
+}
+
+func (f *targetFlags) register(fs *pflag.FlagSet, withMode bool) {
+	if withMode {
+		fs.StringVar(&f.mode, "mode", string(target.Blocking), "how ComplexHandler works: blocking, async or pooled")
+	}
+	fs.DurationVar(&f.complexDelay, "complex-delay", target.DefaultComplexDelay, "how long ComplexHandler works")
+	fs.IntVar(&f.pool, "pool", target.DefaultPool, "worker pool size in pooled mode (ThreadPoolExecutor(N))")
+	fs.StringVar(&f.work, "work", string(target.Sleep), "kind of work: sleep (blocking I/O) or cpu (busy computation)")
+	fs.BoolVar(&f.gil, "gil", false, "model CPython's global interpreter lock")
+	fs.DurationVar(&f.switchInterval, "switch-interval", target.DefaultSwitchInterval, "GIL switch interval (sys.getswitchinterval())")
+}
+
+// config checks the flags and returns the target's configuration for mode.
+func (f *targetFlags) config(mode string) (target.Config, error) {
+	m, err := target.ParseMode(mode)
+	if err != nil {
+		return target.Config{}, usageErrorf("--mode: %v", err)
+	}
+	w, err := target.ParseWork(f.work)
+	if err != nil {
+		return target.Config{}, usageErrorf("--work: %v", err)
+	}
+	switch {
+	case f.complexDelay < 0:
+		return target.Config{}, usageErrorf("--complex-delay must be >= 0, got %s", f.complexDelay)
+	case f.pool < 1:
+		return target.Config{}, usageErrorf("--pool must be at least 1 worker, got %d", f.pool)
+	case f.switchInterval <= 0:
+		return target.Config{}, usageErrorf("--switch-interval must be > 0, got %s", f.switchInterval)
+	}
+	return target.Config{
+		Mode:           m,
+		ComplexDelay:   f.complexDelay,
+		Pool:           f.pool,
+		Work:           w,
+		GIL:            f.gil,
+		SwitchInterval: f.switchInterval,
+	}, nil
+}
+
+// describeTarget is the one-line description of an embedded target used in
+// serve's banner and in reports.
+func describeTarget(c target.Config) string {
+	s := "complex-delay " + c.ComplexDelay.String() + ", work " + string(c.Work)
+	if c.Mode == target.Pooled {
+		s += ", pool " + itoa(c.Pool)
+	}
+	if c.GIL {
+		s += ", GIL on (switch interval " + c.SwitchInterval.String() + ")"
+	} else {
+		s += ", GIL off"
+	}
+	return s
+}

@@ -1,0 +1,116 @@
+package target
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Mode is how ComplexHandler does its work.
+type Mode string
+
+// The modes of the embedded target (DESIGN §1).
+const (
+	// Blocking runs the work on the loop itself, like time.sleep(5) in a
+	// Tornado handler: everything else waits.
+	Blocking Mode = "blocking"
+	// Async arms a timer and returns to the loop, like await asyncio.sleep(5);
+	// CPU work still runs on the loop.
+	Async Mode = "async"
+	// Pooled hands the work to a bounded worker pool, like run_on_executor
+	// with ThreadPoolExecutor(5); the answer is written back on the loop.
+	Pooled Mode = "pooled"
+)
+
+// Modes lists every mode, in the order reports show them.
+var Modes = []Mode{Blocking, Async, Pooled}
+
+// ParseMode checks a --mode value.
+func ParseMode(s string) (Mode, error) {
+	for _, m := range Modes {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown mode %q (want blocking, async or pooled)", s)
+}
+
+// Defaults of the embedded target, as in the article the project began from.
+const (
+	DefaultComplexDelay = 5 * time.Second
+	DefaultPool         = 5
+	DefaultAddr         = "127.0.0.1:0"
+	DefaultDrain        = 5 * time.Second
+)
+
+// Config describes one embedded target.
+type Config struct {
+	Mode         Mode
+	ComplexDelay time.Duration
+	Pool         int  // workers in pooled mode; zero means DefaultPool
+	Work         Work // sleep or cpu
+	GIL          bool // model CPython's global interpreter lock
+	// SwitchInterval is the GIL's switch interval; zero means CPython's 5ms.
+	SwitchInterval time.Duration
+	// Addr is where to listen; the default binds loopback on a free port.
+	Addr string
+	// WriteTimeout bounds writing one answer, from the end of its headers;
+	// zero means long enough for ten rounds of ComplexDelay plus a minute,
+	// so a queue of pooled requests is not cut off mid-staircase.
+	WriteTimeout time.Duration
+	// ErrorLog receives net/http's own error messages; nil discards them.
+	ErrorLog io.Writer
+}
+
+// ErrConfig marks a configuration that cannot make a target.
+var ErrConfig = errors.New("invalid target configuration")
+
+// withDefaults fills zero fields with their defaults.
+func (c Config) withDefaults() Config {
+	if c.Mode == "" {
+		c.Mode = Blocking
+	}
+	if c.Work == "" {
+		c.Work = Sleep
+	}
+	if c.Pool == 0 {
+		c.Pool = DefaultPool
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 10*c.ComplexDelay + time.Minute
+	}
+	if c.ErrorLog == nil {
+		c.ErrorLog = io.Discard
+	}
+	return c
+}
+
+// Validate reports the first field that cannot make a target, wrapped in
+// ErrConfig. Zero fields stand for their defaults.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...)
+	}
+	if _, err := ParseMode(string(c.Mode)); err != nil {
+		return bad("%v", err)
+	}
+	if _, err := ParseWork(string(c.Work)); err != nil {
+		return bad("%v", err)
+	}
+	switch {
+	case c.ComplexDelay < 0:
+		return bad("complex delay must be >= 0, got %s", c.ComplexDelay)
+	case c.Pool < 0:
+		return bad("pool must be >= 1 worker, got %d", c.Pool)
+	case c.SwitchInterval < 0:
+		return bad("switch interval must be > 0, got %s", c.SwitchInterval)
+	case c.WriteTimeout < 0:
+		return bad("write timeout must be >= 0, got %s", c.WriteTimeout)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package target
+
+import (
+	"net/http"
+)
+
+// Request callbacks win the GIL four times (accept, read, handler, write);
+// a continuation twice (resume, write). See Callback.gilHops.
+const (
+	requestGILHops      = 4
+	continuationGILHops = 2
+)
+
+// reply carries an answer from the loop back to the goroutine that owns the
+// connection.
+type reply struct {
+	done   chan struct{}
+	status int
+	body   []byte
+	allow  string
+}
+
+func newReply() *reply { return &reply{done: make(chan struct{})} }
+
+// finish is called on the loop, exactly once.
+func (r *reply) finish(status int, body []byte) {
+	r.status, r.body = status, body
+	close(r.done)
+}
+
+func (r *reply) write(w http.ResponseWriter) {
+	h := w.Header()
+	if r.allow != "" {
+		h.Set("Allow", r.allow)
+	}
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(r.status)
+	_, _ = w.Write(r.body)
+}
+
+var (
+	mainBody      = []byte(MainBody)
+	notFoundBody  = []byte("404: Not Found\n")
+	notAllowed    = []byte("405: Method Not Allowed\n")
+	abandonedBody = []byte("503: shutting down\n")
+)
+
+// route picks the callback for r. Every answer, errors included, is made on
+// the loop, as a real event-loop framework makes it.
+func (s *Server) route(r *http.Request, rep *reply) Callback {
+	var name string
+	var handle func(*reply)
+	switch r.URL.Path {
+	case MainPath:
+		name, handle = "MainHandler", func(rep *reply) { rep.finish(http.StatusOK, mainBody) }
+	case ComplexPath:
+		name, handle = "ComplexHandler", s.complex
+	default:
+		return Callback{Name: "NotFound", gilHops: requestGILHops, Fn: func() {
+			rep.finish(http.StatusNotFound, notFoundBody)
+		}}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return Callback{Name: name, gilHops: requestGILHops, Fn: func() {
+			rep.allow = "GET, HEAD"
+			rep.finish(http.StatusMethodNotAllowed, notAllowed)
+		}}
+	}
+	return Callback{Name: name, gilHops: requestGILHops, Fn: func() { handle(rep) }}
+}
+
+// complex is ComplexHandler. It runs on the loop; what it does there depends
+// on the mode and the kind of work.
+func (s *Server) complex(rep *reply) {
+	d, work := s.cfg.ComplexDelay, s.cfg.Work
+	switch {
+	case s.cfg.Mode == Blocking, s.cfg.Mode == Async && work == CPU:
+		// On the loop: nothing else runs until the work is done. In async
+		// mode CPU work lands here too, because await only yields at a
+		// suspension point and a computation has none.
+		s.answer(rep, work.do(d, s.gil, true, s.quit))
+	case s.cfg.Mode == Async:
+		// A timer, then a continuation on the loop: the loop is free meanwhile.
+		s.loop.CallLater(d, s.continuation(rep, true))
+	case s.cfg.Mode == Pooled:
+		// A worker does the work; the answer comes back through the loop.
+		ok := s.pool.Submit(func() {
+			if s.gil != nil {
+				s.gil.acquire(false)
+			}
+			done := work.do(d, s.gil, false, s.quit)
+			if s.gil != nil {
+				s.gil.release()
+			}
+			s.loop.Post(s.continuation(rep, done))
+		})
+		if !ok {
+			s.answer(rep, false)
+		}
+	}
+}
+
+func (s *Server) continuation(rep *reply, done bool) Callback {
+	return Callback{Name: "ComplexHandler", gilHops: continuationGILHops, Fn: func() { s.answer(rep, done) }}
+}
+
+// answer finishes a ComplexHandler request; done is false when shutdown cut
+// the work short.
+func (s *Server) answer(rep *reply, done bool) {
+	if !done {
+		rep.finish(http.StatusServiceUnavailable, abandonedBody)
+		return
+	}
+	rep.finish(http.StatusOK, s.complexBody)
+}

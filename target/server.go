@@ -1,0 +1,176 @@
+package target
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// MainBody is MainHandler's answer.
+const MainBody = "[MainHandler] Hello, world"
+
+// Paths the target serves.
+const (
+	MainPath    = "/"
+	ComplexPath = "/complex"
+	DebugPath   = "/debug/loop"
+)
+
+// ErrAddrInUse means the address to listen on is taken.
+var ErrAddrInUse = errors.New("address already in use")
+
+// Server is the embedded target: net/http reads and parses requests on its
+// own goroutines, but every handler runs as a callback on one Loop, and an
+// answer is written only after its callback (and any continuation) has run
+// there. The latency a client sees therefore includes the wait for the loop.
+type Server struct {
+	cfg     Config
+	loop    *Loop
+	pool    *Pool // pooled mode only
+	gil     *GIL  // nil unless the GIL model is on
+	http    *http.Server
+	ln      net.Listener
+	quit    chan struct{} // closed at shutdown: work in progress gives up
+	serving sync.WaitGroup
+
+	complexBody []byte
+	shutdown    sync.Once
+	shutdownErr error
+}
+
+// Start validates cfg, binds its address and serves until Shutdown.
+func Start(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, ErrAddrInUse)
+		}
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	s := &Server{
+		cfg:  cfg,
+		ln:   ln,
+		quit: make(chan struct{}),
+		complexBody: fmt.Appendf(nil, "[ComplexHandler] done: %s of %s work in %s mode\n",
+			cfg.ComplexDelay, cfg.Work, cfg.Mode),
+	}
+	if cfg.GIL {
+		s.gil = NewGIL(cfg.SwitchInterval)
+	}
+	s.loop = NewLoop(s.gil)
+	if cfg.Mode == Pooled {
+		s.pool = NewPool(cfg.Pool)
+	}
+	s.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          log.New(cfg.ErrorLog, "blockprobe target: ", 0),
+	}
+	s.serving.Go(s.loop.Run)
+	s.serving.Go(func() { _ = s.http.Serve(ln) })
+	return s, nil
+}
+
+// Config returns the configuration the server runs with, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// URL is the server's base URL, without a trailing slash.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Loop is the server's event loop.
+func (s *Server) Loop() *Loop { return s.loop }
+
+// Stats returns the loop's figures with the pool's and the GIL's.
+func (s *Server) Stats() LoopStats {
+	st := s.loop.Stats()
+	if s.pool != nil {
+		ps := s.pool.Stats()
+		st.Pool = &ps
+	}
+	if s.gil != nil {
+		gs := s.gil.Stats()
+		st.GIL = &gs
+	}
+	return st
+}
+
+// ResetStats starts a new statistics window for the loop and the pool. The
+// GIL's counters run from the server's start.
+func (s *Server) ResetStats() {
+	s.loop.ResetStats()
+	if s.pool != nil {
+		s.pool.resetStats()
+	}
+}
+
+// Shutdown stops accepting connections and waits for requests in flight
+// until ctx is done; then it closes the connections left, abandons work in
+// progress and stops the loop and the pool. It returns ctx's error when
+// requests were cut off. It is safe to call more than once.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdown.Do(func() {
+		if err := s.http.Shutdown(ctx); err != nil {
+			s.shutdownErr = err
+			_ = s.http.Close()
+		}
+		close(s.quit)
+		s.loop.Close()
+		if s.pool != nil {
+			s.pool.Close()
+		}
+		s.serving.Wait()
+	})
+	return s.shutdownErr
+}
+
+// ServeHTTP hands the request to the loop and writes the answer the loop
+// gives. /debug/loop is the exception: it reports on the loop, so it is
+// answered here, off the loop, and stays readable while the loop is blocked.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == DebugPath {
+		s.serveDebug(w, r)
+		return
+	}
+	rep := newReply()
+	if !s.loop.Post(s.route(r, rep)) {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	select {
+	case <-rep.done:
+	case <-r.Context().Done(): // the client left; the callback still runs
+		return
+	case <-s.loop.Done():
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	rep.write(w)
+}
+
+func (s *Server) serveDebug(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(s.Stats())
+}

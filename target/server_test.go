@@ -1,0 +1,264 @@
+package target
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// While a ComplexHandler request is in flight, MainHandler must wait for it
+// exactly when a real event loop would make it wait.
+func TestMainHandlerStarvation(t *testing.T) {
+	const delay = 300 * time.Millisecond
+	cases := []struct {
+		name    string
+		mode    Mode
+		work    Work
+		starved bool
+	}{
+		{"blocking sleep", Blocking, Sleep, true},
+		{"blocking cpu", Blocking, CPU, true},
+		{"async sleep", Async, Sleep, false},
+		{"async cpu: await does not help CPU work", Async, CPU, true},
+		{"pooled sleep", Pooled, Sleep, false},
+		{"pooled cpu without GIL", Pooled, CPU, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := startTarget(t, Config{Mode: tc.mode, Work: tc.work, ComplexDelay: delay})
+			sent := time.Now()
+			done := inBackground(t, c, srv.URL()+ComplexPath, 1)
+			time.Sleep(50 * time.Millisecond) // let the complex request reach the loop
+			remaining := delay - time.Since(sent)
+			status, body, took := get(t, c, srv.URL()+MainPath)
+			if status != http.StatusOK || body != MainBody {
+				t.Fatalf("MainHandler answered %d %q", status, body)
+			}
+			if tc.starved && took < remaining*7/10 {
+				t.Errorf("MainHandler took %v, want >= 70%% of the %v left of ComplexHandler", took, remaining)
+			}
+			if !tc.starved && took > remaining*3/10 {
+				t.Errorf("MainHandler took %v, want far below the %v left of ComplexHandler", took, remaining)
+			}
+			if d := <-done; d < delay*9/10 {
+				t.Errorf("ComplexHandler answered after %v, before its %v of work", d, delay)
+			}
+		})
+	}
+}
+
+// Twice as many concurrent requests as workers come back in two waves.
+func TestPooledStaircase(t *testing.T) {
+	const delay, pool = 200 * time.Millisecond, 3
+	srv, c := startTarget(t, Config{Mode: Pooled, Pool: pool, ComplexDelay: delay})
+	ds := collect(inBackground(t, c, srv.URL()+ComplexPath, 2*pool), 2*pool)
+	for i, d := range ds {
+		wave := time.Duration(i/pool + 1)
+		if d < wave*delay*9/10 || d > wave*delay+delay/2 {
+			t.Errorf("request %d of %d answered after %v, want about %v (wave %d)", i+1, 2*pool, d, wave*delay, wave)
+		}
+	}
+	st := srv.Stats()
+	if st.Pool == nil || st.Pool.MaxBusy != pool || st.Pool.Completed != 2*pool {
+		t.Errorf("pool stats %+v, want max busy %d and %d completed", st.Pool, pool, 2*pool)
+	}
+}
+
+// Under the GIL, CPU-bound workers slow the loop's every request; sleeping
+// workers release the lock and do not.
+func TestGILSlowsMainHandlerOnlyForCPUWork(t *testing.T) {
+	const delay, pool = 600 * time.Millisecond, 3
+	mainLatency := func(t *testing.T, work Work) time.Duration {
+		srv, c := startTarget(t, Config{Mode: Pooled, Pool: pool, Work: work, GIL: true, ComplexDelay: delay})
+		done := inBackground(t, c, srv.URL()+ComplexPath, pool)
+		time.Sleep(50 * time.Millisecond)
+		var ds []time.Duration
+		for range 7 {
+			_, _, d := get(t, c, srv.URL()+MainPath)
+			ds = append(ds, d)
+		}
+		collect(done, pool)
+		return median(ds)
+	}
+	cpu := mainLatency(t, CPU)
+	sleep := mainLatency(t, Sleep)
+	// Each of a request's four trips through the loop must win the lock back
+	// from a computing worker: at least one 5ms switch interval each.
+	if cpu < 10*time.Millisecond {
+		t.Errorf("pooled cpu with GIL: MainHandler median %v, want >= 10ms", cpu)
+	}
+	if sleep > 5*time.Millisecond || sleep*3 > cpu {
+		t.Errorf("pooled sleep with GIL: MainHandler median %v, want small and far below cpu's %v", sleep, cpu)
+	}
+}
+
+// /debug/loop names the handler that blocked the loop and how long it did.
+func TestDebugLoopNamesTheCulprit(t *testing.T) {
+	const delay = 200 * time.Millisecond
+	srv, c := startTarget(t, Config{Mode: Blocking, ComplexDelay: delay})
+	done := inBackground(t, c, srv.URL()+ComplexPath, 1)
+	time.Sleep(20 * time.Millisecond)
+	get(t, c, srv.URL()+MainPath)
+	<-done
+	status, body, _ := get(t, c, srv.URL()+DebugPath)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", DebugPath, status)
+	}
+	var st LoopStats
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatalf("decoding %s: %v\n%s", DebugPath, err, body)
+	}
+	if st.SlowestHandler != "ComplexHandler" || st.SlowestCallbackMs < ms(delay)*0.9 {
+		t.Errorf("slowest callback %.1fms in %q, want >= %.0fms in ComplexHandler", st.SlowestCallbackMs, st.SlowestHandler, ms(delay))
+	}
+	if st.LagMaxMs < ms(delay)*0.7 {
+		t.Errorf("loop lag max %.1fms, want the heartbeat to have seen the %v block", st.LagMaxMs, delay)
+	}
+	if st.BusyFraction <= 0 || st.BusyFraction > 1 || st.LongestQueue < 1 || st.Callbacks < 3 {
+		t.Errorf("implausible loop stats %+v", st)
+	}
+	for _, field := range []string{"slowest_callback_ms", "slowest_handler", "lag_p99_ms", "busy_fraction"} {
+		if !strings.Contains(body, `"`+field+`"`) {
+			t.Errorf("%s lacks %q: %s", DebugPath, field, body)
+		}
+	}
+}
+
+func TestRoutingErrors(t *testing.T) {
+	srv, c := startTarget(t, Config{ComplexDelay: time.Millisecond})
+	cases := []struct {
+		name, method, path string
+		status             int
+	}{
+		{"main", http.MethodGet, MainPath, 200},
+		{"main HEAD", http.MethodHead, MainPath, 200},
+		{"unknown path", http.MethodGet, "/nope", 404},
+		{"POST main", http.MethodPost, MainPath, 405},
+		{"DELETE complex", http.MethodDelete, ComplexPath, 405},
+		{"POST debug", http.MethodPost, DebugPath, 405},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, srv.URL()+tc.path, nil)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("%s %s: %d, want %d", tc.method, tc.path, resp.StatusCode, tc.status)
+			}
+			if tc.status == 405 && resp.Header.Get("Allow") == "" {
+				t.Errorf("405 without an Allow header")
+			}
+		})
+	}
+}
+
+func TestOversizedHeaderIsRefused(t *testing.T) {
+	srv, c := startTarget(t, Config{})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL()+MainPath, nil)
+	req.Header.Set("X-Big", strings.Repeat("x", 64<<10))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("64 KiB header: status %d, want 431", resp.StatusCode)
+	}
+}
+
+func TestShutdownDrainsRequestsInFlight(t *testing.T) {
+	for _, mode := range Modes {
+		t.Run(string(mode), func(t *testing.T) {
+			srv, err := Start(Config{Mode: mode, ComplexDelay: 150 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := &http.Transport{}
+			defer tr.CloseIdleConnections()
+			c := &http.Client{Transport: tr}
+			statuses := make(chan int, 1)
+			go func() {
+				resp, err := c.Get(srv.URL() + ComplexPath)
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				resp.Body.Close()
+				statuses <- resp.StatusCode
+			}()
+			time.Sleep(30 * time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(ctx); err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+			if s := <-statuses; s != http.StatusOK {
+				t.Errorf("request in flight at shutdown got status %d, want 200", s)
+			}
+		})
+	}
+}
+
+func TestShutdownCutsOffAtItsDeadline(t *testing.T) {
+	srv, err := Start(Config{Mode: Blocking, ComplexDelay: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	errs := make(chan error, 1)
+	go func() {
+		resp, err := (&http.Client{Transport: tr}).Get(srv.URL() + ComplexPath)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errs <- err
+	}()
+	time.Sleep(30 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Shutdown(ctx); err == nil {
+		t.Error("Shutdown returned nil with a minute of work in flight")
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Shutdown took %v, want about its 100ms deadline", took)
+	}
+	<-errs
+}
+
+func TestStartRejectsBadConfig(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  Config
+	}{
+		{"unknown mode", Config{Mode: "threaded"}},
+		{"unknown work", Config{Work: "io"}},
+		{"negative delay", Config{ComplexDelay: -time.Second}},
+		{"negative pool", Config{Pool: -1}},
+		{"bad address", Config{Addr: "127.0.0.1:notaport"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if srv, err := Start(tc.cfg); err == nil {
+				_ = srv.Shutdown(context.Background())
+				t.Errorf("Start(%+v) succeeded", tc.cfg)
+			}
+		})
+	}
+}
+
+func TestStartReportsAddressInUse(t *testing.T) {
+	first, _ := startTarget(t, Config{})
+	_, err := Start(Config{Addr: first.Addr().String()})
+	if !errors.Is(err, ErrAddrInUse) {
+		t.Errorf("second Start on %s: %v, want address in use", first.Addr(), err)
+	}
+}
