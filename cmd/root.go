@@ -63,6 +63,7 @@ Exit codes:
 		return withCode(ExitUsage, err)
 	})
 	root.AddCommand(
+		NewCmdRun(io),
 		NewCmdServe(io),
 		NewCmdVersion(io),
 	)

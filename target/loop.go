@@ -124,6 +124,7 @@ func (l *Loop) Run() {
 
 func (l *Loop) run(cb Callback) {
 	start := time.Now()
+	l.monitor.begin(cb.Name, start)
 	if l.gil == nil {
 		cb.Fn()
 	} else {

@@ -155,3 +155,21 @@ func TestGILForcesSwitchAfterInterval(t *testing.T) {
 		t.Errorf("GIL stats %+v, want a forced switch and loop wait", st)
 	}
 }
+
+// Stats read while a callback blocks the loop show the block as it stands.
+func TestLoopStatsWhileBlocked(t *testing.T) {
+	l := runLoop(t, nil)
+	time.Sleep(2 * HeartbeatInterval) // let a heartbeat be armed
+	release := make(chan struct{})
+	l.Post(Callback{Name: "Blocker", Fn: func() { <-release }})
+	time.Sleep(150 * time.Millisecond)
+	st := l.Stats()
+	close(release)
+	if st.SlowestHandler != "Blocker" || !st.SlowestStillRunning || st.SlowestCallbackMs < 100 {
+		t.Errorf("while blocked: slowest %q %.1fms (still running %v), want Blocker >= 100ms still running",
+			st.SlowestHandler, st.SlowestCallbackMs, st.SlowestStillRunning)
+	}
+	if st.LagMaxMs < 100 || st.BusyFraction < 0.3 {
+		t.Errorf("while blocked: lag max %.1fms, busy %.2f: the block is not visible", st.LagMaxMs, st.BusyFraction)
+	}
+}

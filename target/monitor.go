@@ -27,6 +27,13 @@ type monitor struct {
 	slowest      time.Duration
 	slowestName  string
 	longestQueue int
+	// running is the callback on the loop now and when it began: a loop
+	// blocked when stats are read must not look idle.
+	running      string
+	runningSince time.Time
+	// heartbeatDue is when the pending heartbeat should run; past it, the
+	// loop is late by at least now minus heartbeatDue.
+	heartbeatDue time.Time
 	lag          *hdrhistogram.Histogram
 	lagSamples   []LagSample
 }
@@ -38,9 +45,16 @@ func newMonitor() *monitor {
 	}
 }
 
+func (m *monitor) begin(name string, start time.Time) {
+	m.mu.Lock()
+	m.running, m.runningSince = name, start
+	m.mu.Unlock()
+}
+
 func (m *monitor) ran(name string, start, end time.Time) {
 	d := end.Sub(start)
 	m.mu.Lock()
+	m.running = ""
 	m.callbacks++
 	m.busy += d
 	if d > m.slowest {
@@ -52,6 +66,12 @@ func (m *monitor) ran(name string, start, end time.Time) {
 func (m *monitor) queued(n int) {
 	m.mu.Lock()
 	m.longestQueue = max(m.longestQueue, n)
+	m.mu.Unlock()
+}
+
+func (m *monitor) armed(due time.Time) {
+	m.mu.Lock()
+	m.heartbeatDue = due
 	m.mu.Unlock()
 }
 
@@ -73,27 +93,47 @@ func (m *monitor) reset() {
 	m.lagSamples = nil
 }
 
+// stats reads the figures. A callback still running counts as far as it
+// has got, and so does a heartbeat that is overdue: read while the loop is
+// blocked, the stats show the block, not an idle loop.
 func (m *monitor) stats() LoopStats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	window := time.Since(m.since)
-	s := LoopStats{
-		WindowMs:          ms(window),
-		Callbacks:         m.callbacks,
-		SlowestCallbackMs: ms(m.slowest),
-		SlowestHandler:    m.slowestName,
-		LongestQueue:      m.longestQueue,
+	now := time.Now()
+	window := now.Sub(m.since)
+	busy, slowest, slowestName := m.busy, m.slowest, m.slowestName
+	s := LoopStats{Callbacks: m.callbacks, LongestQueue: m.longestQueue}
+	if m.running != "" {
+		d := now.Sub(maxTime(m.runningSince, m.since))
+		busy += d
+		if d > slowest {
+			slowest, slowestName = d, m.running
+			s.SlowestStillRunning = true
+		}
 	}
+	s.WindowMs, s.SlowestCallbackMs, s.SlowestHandler = ms(window), ms(slowest), slowestName
 	if window > 0 {
-		s.BusyFraction = min(1, float64(m.busy)/float64(window))
+		s.BusyFraction = min(1, float64(busy)/float64(window))
 	}
-	if m.lag.TotalCount() > 0 {
+	lag := m.lag
+	if overdue := now.Sub(m.heartbeatDue); !m.heartbeatDue.IsZero() && overdue > time.Millisecond {
+		lag = hdrhistogram.Import(m.lag.Export()) // a copy, with the overdue beat
+		_ = lag.RecordValue(int64(overdue / time.Microsecond))
+	}
+	if lag.TotalCount() > 0 {
 		us := func(v int64) float64 { return float64(v) / 1000 }
-		s.LagP50Ms = us(m.lag.ValueAtQuantile(50))
-		s.LagP99Ms = us(m.lag.ValueAtQuantile(99))
-		s.LagMaxMs = us(m.lag.Max())
+		s.LagP50Ms = us(lag.ValueAtQuantile(50))
+		s.LagP99Ms = us(lag.ValueAtQuantile(99))
+		s.LagMaxMs = us(lag.Max())
 	}
 	return s
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func (m *monitor) samples() []LagSample {
@@ -116,6 +156,7 @@ func newHeartbeat(l *Loop) *heartbeat { return &heartbeat{loop: l} }
 
 func (h *heartbeat) arm() {
 	h.due = time.Now().Add(HeartbeatInterval)
+	h.loop.monitor.armed(h.due)
 	h.loop.CallLater(HeartbeatInterval, Callback{Name: "heartbeat", Fn: h.beat})
 }
 

@@ -3,17 +3,20 @@ package target
 // LoopStats describes how the event loop behaved over a window of time.
 // Field names follow the "loop" object of the JSON report (DESIGN §5).
 type LoopStats struct {
-	WindowMs          float64    `json:"window_ms"`
-	Callbacks         uint64     `json:"callbacks"`
-	SlowestCallbackMs float64    `json:"slowest_callback_ms"`
-	SlowestHandler    string     `json:"slowest_handler"`
-	LagP50Ms          float64    `json:"lag_p50_ms"`
-	LagP99Ms          float64    `json:"lag_p99_ms"`
-	LagMaxMs          float64    `json:"lag_max_ms"`
-	BusyFraction      float64    `json:"busy_fraction"`
-	LongestQueue      int        `json:"longest_queue"`
-	Pool              *PoolStats `json:"pool,omitempty"`
-	GIL               *GILStats  `json:"gil,omitempty"`
+	WindowMs          float64 `json:"window_ms"`
+	Callbacks         uint64  `json:"callbacks"`
+	SlowestCallbackMs float64 `json:"slowest_callback_ms"`
+	SlowestHandler    string  `json:"slowest_handler"`
+	// SlowestStillRunning is set when the slowest callback had not finished
+	// when the figures were read: the loop was blocked at that moment.
+	SlowestStillRunning bool       `json:"slowest_still_running,omitempty"`
+	LagP50Ms            float64    `json:"lag_p50_ms"`
+	LagP99Ms            float64    `json:"lag_p99_ms"`
+	LagMaxMs            float64    `json:"lag_max_ms"`
+	BusyFraction        float64    `json:"busy_fraction"`
+	LongestQueue        int        `json:"longest_queue"`
+	Pool                *PoolStats `json:"pool,omitempty"`
+	GIL                 *GILStats  `json:"gil,omitempty"`
 }
 
 // PoolStats describes the worker pool of pooled mode.

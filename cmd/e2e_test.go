@@ -1,0 +1,383 @@
+package cmd_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// bin is the blockprobe binary built once for these tests: the CLI is tested
+// as a user runs it, as a child process.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "blockprobe-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(dir, "blockprobe")
+	build := exec.Command("go", "build", "-o", bin, "..")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building blockprobe:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// blockprobe runs the binary with args, without a terminal, as CI does.
+func blockprobe(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "CI=true")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	code := 0
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running blockprobe %v: %v", args, err)
+	}
+	return result{code, out.String(), errOut.String()}
+}
+
+// report is the part of the JSON report these tests read.
+type report struct {
+	Mode      string `json:"mode"`
+	Target    string `json:"target"`
+	Partial   bool   `json:"partial"`
+	Endpoints struct {
+		Main struct {
+			Baseline, Loaded stats
+		} `json:"main"`
+		Complex struct {
+			Loaded stats
+		} `json:"complex"`
+	} `json:"endpoints"`
+	Verdict struct {
+		Starved bool   `json:"starved"`
+		Summary string `json:"summary"`
+	} `json:"verdict"`
+	Loop *struct {
+		SlowestCallbackMs float64 `json:"slowest_callback_ms"`
+		SlowestHandler    string  `json:"slowest_handler"`
+	} `json:"loop"`
+	Requests []struct {
+		Endpoint    string  `json:"endpoint"`
+		Phase       string  `json:"phase"`
+		ScheduledMs float64 `json:"scheduled_ms"`
+		LatencyMs   float64 `json:"latency_ms"`
+		Status      int     `json:"status"`
+	} `json:"requests"`
+}
+
+type stats struct {
+	Count int     `json:"count"`
+	OK    int     `json:"ok"`
+	P99   float64 `json:"p99_ms"`
+	Max   float64 `json:"max_ms"`
+}
+
+func decode(t *testing.T, s string) report {
+	t.Helper()
+	var r report
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		t.Fatalf("stdout is not one JSON report: %v\n%s", err, s)
+	}
+	return r
+}
+
+func TestRunEachModeAsJSON(t *testing.T) {
+	const delayMs = 300
+	for _, mode := range []string{"blocking", "async", "pooled"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			res := blockprobe(t, "run", "--mode", mode, "--complex-delay", fmt.Sprintf("%dms", delayMs), "--format", "json")
+			if res.code != 0 {
+				t.Fatalf("exit %d: %s", res.code, res.stderr)
+			}
+			r := decode(t, res.stdout)
+			main := r.Endpoints.Main.Loaded
+			if r.Mode != mode || r.Target != "embedded" || r.Loop == nil {
+				t.Errorf("mode %q target %q loop %v", r.Mode, r.Target, r.Loop)
+			}
+			total := r.Endpoints.Main.Baseline.Count + main.Count + r.Endpoints.Complex.Loaded.Count
+			if main.Count < 5 || len(r.Requests) != total {
+				t.Errorf("%d probes, %d request records for %d requests", main.Count, len(r.Requests), total)
+			}
+			if mode == "blocking" {
+				if !r.Verdict.Starved || main.Max < 0.6*delayMs || main.Max > 1.5*delayMs {
+					t.Errorf("blocking: starved %v, main max %.1fms, want starved with max about %dms", r.Verdict.Starved, main.Max, delayMs)
+				}
+				if r.Loop.SlowestHandler != "ComplexHandler" || r.Loop.SlowestCallbackMs < 0.9*delayMs {
+					t.Errorf("loop names %q (%.1fms) as slowest, want ComplexHandler", r.Loop.SlowestHandler, r.Loop.SlowestCallbackMs)
+				}
+				checkRamp(t, r)
+			} else if r.Verdict.Starved || main.P99 > delayMs/5 {
+				t.Errorf("%s: starved %v, main p99 %.1fms, want not starved and far below %dms", mode, r.Verdict.Starved, main.P99, delayMs)
+			}
+		})
+	}
+}
+
+// checkRamp: probes scheduled later into the block waited less.
+func checkRamp(t *testing.T, r report) {
+	var lat []struct{ at, lat float64 }
+	for _, q := range r.Requests {
+		if q.Endpoint == "main" && q.Phase == "loaded" {
+			lat = append(lat, struct{ at, lat float64 }{q.ScheduledMs, q.LatencyMs})
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i].at < lat[j].at })
+	if first, last := lat[0].lat, lat[len(lat)-1].lat; last > first/2 {
+		t.Errorf("first probe waited %.1fms, last %.1fms: not a falling ramp", first, last)
+	}
+}
+
+func TestRunTextReport(t *testing.T) {
+	res := blockprobe(t, "run", "--mode", "blocking", "--complex-delay", "300ms")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	for _, want := range []string{"MainHandler STARVED: p99", "ComplexHandler", "baseline", "Loop: slowest callback"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("text report lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	if res.stderr != "" {
+		t.Errorf("stderr without a terminal should be empty (no progress bars), got:\n%s", res.stderr)
+	}
+}
+
+func TestRunOutputFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.json")
+	res := blockprobe(t, "run", "--mode", "async", "--complex-delay", "200ms", "--format", "json", "--output", path)
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if res.stdout != "" {
+		t.Errorf("stdout should be empty with --output, got %q", res.stdout)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := decode(t, string(b)); r.Verdict.Starved {
+		t.Errorf("async run in %s judged starved", path)
+	}
+	if !strings.Contains(res.stderr, "not starved") || !strings.Contains(res.stderr, path) {
+		t.Errorf("stderr should give the verdict and the path, got %q", res.stderr)
+	}
+}
+
+func TestRunExpectations(t *testing.T) {
+	cases := []struct {
+		name, mode, expect string
+		code               int
+	}{
+		{"blocking starved as expected", "blocking", "starved", 0},
+		{"blocking expected not starved", "blocking", "not-starved", 1},
+		{"async not starved as expected", "async", "not-starved", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := blockprobe(t, "run", "--mode", tc.mode, "--complex-delay", "200ms", "--expect", tc.expect, "--format", "json")
+			if res.code != tc.code {
+				t.Errorf("exit %d, want %d; stderr: %s", res.code, tc.code, res.stderr)
+			}
+			if tc.code == 1 && !strings.Contains(res.stderr, "expected not-starved") {
+				t.Errorf("unmet expectation not explained: %q", res.stderr)
+			}
+			decode(t, res.stdout) // the report is printed either way
+		})
+	}
+}
+
+func TestBadInputIsOneLineAndExit2(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"unknown mode", []string{"run", "--mode", "threaded"}},
+		{"unknown work", []string{"run", "--work", "io"}},
+		{"negative delay", []string{"run", "--complex-delay", "-1s"}},
+		{"not a duration", []string{"run", "--complex-delay", "fast"}},
+		{"zero pool", []string{"run", "--pool", "0"}},
+		{"zero rate", []string{"run", "--rate", "0"}},
+		{"bad format", []string{"run", "--format", "xml"}},
+		{"bad expect", []string{"run", "--expect", "maybe"}},
+		{"bad target", []string{"run", "--target", "localhost:8888"}},
+		{"main path without slash", []string{"run", "--main-path", "health"}},
+		{"output dir missing", []string{"run", "--output", "/nonexistent/dir/r.json"}},
+		{"unknown flag", []string{"run", "--nope"}},
+		{"unknown command", []string{"bogus"}},
+		{"serve bad addr", []string{"serve", "--addr", "8888"}},
+		{"serve zero pool", []string{"serve", "--pool", "0"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			res := blockprobe(t, tc.args...)
+			if res.code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", res.code, res.stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "blockprobe: ") {
+				t.Errorf("stderr should be one line starting 'blockprobe: ', got %q", res.stderr)
+			}
+			if strings.Contains(res.stderr, "goroutine") || strings.Contains(res.stderr, "panic") {
+				t.Errorf("stack trace on bad input: %s", res.stderr)
+			}
+			if time.Since(start) > 3*time.Second {
+				t.Errorf("bad input took %v to be refused: it should fail before measuring", time.Since(start))
+			}
+		})
+	}
+}
+
+func TestRunUnreachableTargetExits3(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	res := blockprobe(t, "run", "--target", "http://"+addr)
+	if res.code != 3 || !strings.Contains(res.stderr, "unreachable") || res.stdout != "" {
+		t.Errorf("exit %d, stderr %q, stdout %q: want exit 3, one line, no report", res.code, res.stderr, res.stdout)
+	}
+}
+
+// start runs the binary in the background and returns it with a reader of
+// its stdout.
+func start(t *testing.T, args ...string) (*exec.Cmd, *bufio.Reader, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "CI=true")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	return cmd, bufio.NewReader(out), &errOut
+}
+
+func exitCode(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(10 * time.Second):
+		t.Fatal("blockprobe did not exit within 10s")
+		return -1
+	}
+}
+
+func TestRunInterruptedPrintsPartialReportAndExits130(t *testing.T) {
+	cmd, out, errOut := start(t, "run", "--mode", "blocking", "--complex-delay", "5s")
+	time.Sleep(800 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _ := io.ReadAll(out)
+	code := exitCode(t, cmd)
+	if code != 130 {
+		t.Errorf("exit %d, want 130; stderr %s", code, errOut)
+	}
+	for _, want := range []string{"PARTIAL", "MainHandler", "baseline"} {
+		if !strings.Contains(string(stdout), want) {
+			t.Errorf("partial report lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestServeAnswersAndStopsOnSIGINT(t *testing.T) {
+	cmd, out, errOut := start(t, "serve", "--mode", "async", "--addr", "127.0.0.1:0", "--complex-delay", "50ms")
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading serve's banner: %v (stderr %s)", err, errOut)
+	}
+	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+	if url == "" {
+		t.Fatalf("serve's first line names no URL: %q", line)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	for path, want := range map[string]string{"/": "[MainHandler] Hello, world", "/complex": "[ComplexHandler]", "/debug/loop": "slowest_callback_ms"} {
+		resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Get(url + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s: %d %q, want 200 with %q", path, resp.StatusCode, body, want)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, out)
+	if code := exitCode(t, cmd); code != 0 {
+		t.Errorf("serve exited %d after SIGINT, want 0; stderr %s", code, errOut)
+	}
+}
+
+func TestServePortInUseExits3(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	res := blockprobe(t, "serve", "--addr", ln.Addr().String())
+	if res.code != 3 || !strings.Contains(res.stderr, "in use") {
+		t.Errorf("exit %d, stderr %q: want 3 and 'in use'", res.code, res.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	res := blockprobe(t, "version")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, "blockprobe ") {
+		t.Errorf("version: exit %d, %q", res.code, res.stdout)
+	}
+}

@@ -1,0 +1,71 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+)
+
+// NewClient returns an HTTP/1.1 client tuned for load: keep-alive on, enough
+// idle connections per host for conns concurrent requests, no compression,
+// and timeout as the whole-request bound.
+func NewClient(conns int, timeout time.Duration) *http.Client {
+	if conns < 1 {
+		conns = 1
+	}
+	tr := &http.Transport{
+		Proxy: nil, // load tests go straight to the target, never via a proxy
+		DialContext: (&net.Dialer{
+			Timeout:   min(timeout, 10*time.Second),
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		MaxIdleConns:          0,
+		MaxIdleConnsPerHost:   conns,
+		IdleConnTimeout:       90 * time.Second,
+		DisableCompression:    true,
+		ForceAttemptHTTP2:     false,
+		TLSHandshakeTimeout:   min(timeout, 10*time.Second),
+		ResponseHeaderTimeout: 0, // the per-request timeout bounds it
+	}
+	return &http.Client{Transport: tr, Timeout: timeout}
+}
+
+// Classify sorts a request's error into its class.
+func Classify(err error) ErrorClass {
+	if err == nil {
+		return ErrNone
+	}
+	var (
+		netErr  net.Error
+		dnsErr  *net.DNSError
+		certErr *tls.CertificateVerificationError
+		hdrErr  tls.RecordHeaderError
+		alert   tls.AlertError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+	)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return ErrCanceled
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return ErrTimeout
+	case errors.As(err, &dnsErr):
+		return ErrDNS
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return ErrRefused
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return ErrReset
+	case errors.As(err, &certErr), errors.As(err, &hdrErr), errors.As(err, &alert),
+		errors.As(err, &unknown), errors.As(err, &host), errors.As(err, &invalid):
+		return ErrTLS
+	}
+	return ErrOther
+}

@@ -1,0 +1,205 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Observer is told of a run's progress, for progress bars and live logs.
+// RequestDone is called from many goroutines at once and must not block.
+type Observer interface {
+	// PhaseStarted is called when a phase begins; planned is the number of
+	// requests scheduled in advance for it (baseline requests, probes), and
+	// window its planned length (zero for the baseline).
+	PhaseStarted(p Phase, planned int, window time.Duration)
+	RequestDone(r Record)
+}
+
+// ErrUnreachable means the target did not answer the warm-up request, so no
+// measurement was made.
+var ErrUnreachable = errors.New("target unreachable")
+
+// Run carries out the scenario: a warm-up request, the idle baseline, then
+// the load window with its open-loop probes. It returns when every request
+// has been answered or has failed. When ctx is cancelled it stops sending,
+// waits up to Options.Grace for requests in flight, and returns the partial
+// result with Partial set and no error.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	o = o.withDefaults()
+	r := &runner{opts: o, start: time.Now()}
+	// Requests run under their own context, cancelled only Grace after ctx,
+	// so an interrupt stops new requests but lets answers in flight arrive.
+	reqCtx, cancelReqs := context.WithCancel(context.Background())
+	defer cancelReqs()
+	stopGrace := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(o.Grace, cancelReqs)
+		<-reqCtx.Done()
+		t.Stop()
+	})
+	defer stopGrace()
+	r.reqCtx = reqCtx
+
+	if err := r.warmUp(ctx); err != nil {
+		return nil, err
+	}
+	r.baseline(ctx)
+	r.load(ctx)
+
+	res := &Result{
+		Options:   o,
+		Started:   r.start,
+		Elapsed:   time.Since(r.start),
+		LoadStart: r.loadStart,
+		LoadEnd:   r.loadStart + o.Duration,
+		Records:   r.records,
+		Partial:   ctx.Err() != nil,
+	}
+	res.Summarize()
+	return res, nil
+}
+
+type runner struct {
+	opts      Options
+	start     time.Time
+	reqCtx    context.Context
+	loadStart time.Duration
+	sent      atomic.Int64
+
+	mu      sync.Mutex
+	records []Record
+}
+
+// warmUp sends one MainHandler request that is not recorded: it opens a
+// connection, so the baseline does not measure a TCP handshake, and it
+// checks that the target answers at all before anything is measured.
+func (r *runner) warmUp(ctx context.Context) error {
+	rec := r.send(r.opts.MainURL, Main, Baseline, time.Since(r.start))
+	switch {
+	case ctx.Err() != nil:
+		return nil
+	case !rec.Answered():
+		return fmt.Errorf("%w: GET %s: %s", ErrUnreachable, r.opts.MainURL, rec.Detail)
+	}
+	return nil
+}
+
+func (r *runner) baseline(ctx context.Context) {
+	if obs := r.opts.Observer; obs != nil {
+		obs.PhaseStarted(Baseline, r.opts.Baseline, 0)
+	}
+	for i := 0; i < r.opts.Baseline && ctx.Err() == nil && r.reserve(); i++ {
+		now := time.Since(r.start)
+		r.add(r.send(r.opts.MainURL, Main, Baseline, now))
+	}
+}
+
+// load runs the closed-loop ComplexHandler workers and the open-loop probes
+// side by side until the window ends, then waits for every answer.
+func (r *runner) load(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	o := r.opts
+	if obs := o.Observer; obs != nil {
+		obs.PhaseStarted(Loaded, Planned(o.Pacer, o.MaxRequests), o.Duration)
+	}
+	r.loadStart = time.Since(r.start)
+	end := r.loadStart + o.Duration
+	var wg sync.WaitGroup
+	for range o.Concurrency {
+		wg.Go(func() {
+			for ctx.Err() == nil && time.Since(r.start) < end && r.reserve() {
+				now := time.Since(r.start)
+				r.add(r.send(o.ComplexURL, Complex, Loaded, now))
+			}
+		})
+	}
+	r.probe(ctx, &wg)
+	wg.Wait()
+}
+
+// probe fires MainHandler probes at the times the pacer gives, each on its
+// own goroutine, whether or not earlier probes were answered (open loop).
+func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
+	var slots chan struct{}
+	if r.opts.ProbeConns > 0 {
+		slots = make(chan struct{}, r.opts.ProbeConns)
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	<-timer.C
+	for hits := uint64(0); ; hits++ {
+		due, ok := r.opts.Pacer.Next(hits)
+		if !ok || !r.reserve() {
+			return
+		}
+		scheduled := r.loadStart + due
+		if wait := scheduled - time.Since(r.start); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+		} else if ctx.Err() != nil {
+			return
+		}
+		fired := time.Since(r.start)
+		wg.Go(func() {
+			if slots != nil {
+				slots <- struct{}{} // wait for a free connection, as a capped client does
+				defer func() { <-slots }()
+			}
+			rec := r.send(r.opts.MainURL, Main, Loaded, scheduled)
+			rec.Fired = fired
+			r.add(rec)
+		})
+	}
+}
+
+// reserve counts one more request against MaxRequests.
+func (r *runner) reserve() bool {
+	return r.sent.Add(1) <= int64(r.opts.MaxRequests)
+}
+
+func (r *runner) add(rec Record) {
+	r.mu.Lock()
+	r.records = append(r.records, rec)
+	r.mu.Unlock()
+	if obs := r.opts.Observer; obs != nil {
+		obs.RequestDone(rec)
+	}
+}
+
+// send makes one GET request and records it. The body is read to the end so
+// the connection can be reused and the latency includes the whole answer.
+func (r *runner) send(url string, ep Endpoint, ph Phase, scheduled time.Duration) Record {
+	now := time.Since(r.start)
+	rec := Record{Endpoint: ep, Phase: ph, Scheduled: scheduled, Fired: now, Start: now}
+	req, err := http.NewRequestWithContext(r.reqCtx, http.MethodGet, url, nil)
+	if err == nil {
+		var resp *http.Response
+		if resp, err = r.opts.Client.Do(req); err == nil {
+			rec.Status = resp.StatusCode
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	rec.End = time.Since(r.start)
+	if err != nil {
+		rec.Status = 0
+		rec.Err, rec.Detail = Classify(err), err.Error()
+	} else if rec.Status < 200 || rec.Status > 299 {
+		rec.Err, rec.Detail = ErrStatus, http.StatusText(rec.Status)
+	}
+	return rec
+}

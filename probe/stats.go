@@ -1,0 +1,100 @@
+package probe
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Stats summarises the latencies of one endpoint in one phase.
+// Percentiles are taken over the requests that were answered (any status);
+// requests that got no answer are counted in Errors and ErrorsByClass.
+type Stats struct {
+	Count  int
+	OK     int
+	Errors int
+	// ErrorsByClass counts failed requests by kind; non-2xx answers are
+	// counted as "status_NNN".
+	ErrorsByClass                 map[string]int
+	Min, P50, P90, P99, Max, Mean time.Duration
+}
+
+// Histogram bounds: microsecond resolution up to one hour, three significant
+// digits (0.1% error), the usual choice for request latencies.
+const (
+	histMinUS = 1
+	histMaxUS = int64(time.Hour / time.Microsecond)
+	histSigFi = 3
+)
+
+// Summarize computes Stats for the records accepted by keep, reading each
+// latency with lat (Record.Latency or Record.Uncorrected).
+func Summarize(records []Record, keep func(Record) bool, lat func(Record) time.Duration) Stats {
+	h := hdrhistogram.New(histMinUS, histMaxUS, histSigFi)
+	s := Stats{}
+	for _, r := range records {
+		if !keep(r) {
+			continue
+		}
+		s.Count++
+		if r.OK() {
+			s.OK++
+		} else {
+			s.Errors++
+			if s.ErrorsByClass == nil {
+				s.ErrorsByClass = map[string]int{}
+			}
+			s.ErrorsByClass[errorKey(r)]++
+		}
+		if r.Answered() {
+			_ = h.RecordValue(clampUS(lat(r)))
+		}
+	}
+	if h.TotalCount() == 0 {
+		return s
+	}
+	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
+	s.Min = us(h.Min())
+	s.P50 = us(h.ValueAtQuantile(50))
+	s.P90 = us(h.ValueAtQuantile(90))
+	s.P99 = us(h.ValueAtQuantile(99))
+	s.Max = us(h.Max())
+	s.Mean = time.Duration(h.Mean() * float64(time.Microsecond))
+	return s
+}
+
+// Answered is the number of requests that got an answer and so count in the
+// percentiles.
+func (s Stats) Answered() int {
+	n := s.Count
+	for k, v := range s.ErrorsByClass {
+		if len(k) < 7 || k[:7] != "status_" {
+			n -= v
+		}
+	}
+	return n
+}
+
+func errorKey(r Record) string {
+	if r.Err == ErrStatus || (r.Err == ErrNone && r.Status != 0) {
+		return fmt.Sprintf("status_%d", r.Status)
+	}
+	return string(r.Err)
+}
+
+func clampUS(d time.Duration) int64 {
+	v := int64(d / time.Microsecond)
+	if v < histMinUS {
+		return histMinUS
+	}
+	if v > histMaxUS {
+		return histMaxUS
+	}
+	return v
+}
+
+// Selector picks the records of one endpoint and phase.
+func Selector(e Endpoint, p Phase) func(Record) bool {
+	return func(r Record) bool { return r.Endpoint == e && r.Phase == p }
+}

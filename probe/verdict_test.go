@@ -1,0 +1,51 @@
+package probe
+
+import (
+	"testing"
+	"time"
+)
+
+func stats(p99 time.Duration, answered int, errs map[string]int) Stats {
+	s := Stats{Count: answered, OK: answered, P99: p99, ErrorsByClass: errs}
+	for _, n := range errs {
+		s.Count += n
+		s.Errors += n
+	}
+	return s
+}
+
+func TestJudge(t *testing.T) {
+	ms := time.Millisecond
+	threshold := 50 * ms
+	idle := stats(ms, 20, nil)
+	cases := []struct {
+		name                string
+		baseline, loaded    Stats
+		stalled             int
+		starved, conclusive bool
+		noBaseline          bool
+	}{
+		{"far above", idle, stats(4960*ms, 99, nil), 0, true, true, false},
+		{"exactly at the threshold is not starved", idle, stats(51*ms, 99, nil), 0, false, true, false},
+		{"a microsecond over is starved", idle, stats(51*ms+time.Microsecond, 99, nil), 0, true, true, false},
+		{"flat", idle, stats(2*ms, 99, nil), 0, false, true, false},
+		{"faster than idle", idle, stats(ms/2, 99, nil), 0, false, true, false},
+		{"no baseline compares with zero", stats(0, 0, nil), stats(60*ms, 9, nil), 0, true, true, true},
+		{"no baseline, fast", stats(0, 0, map[string]int{"refused": 20}), stats(10*ms, 9, nil), 0, false, true, true},
+		{"all refused is inconclusive", idle, stats(0, 0, map[string]int{"refused": 9}), 0, false, false, false},
+		{"no probes is inconclusive", idle, Stats{}, 0, false, false, false},
+		{"stalled probes are starvation", idle, stats(2*ms, 5, map[string]int{"timeout": 4}), 4, true, true, false},
+		{"quick timeouts are not", idle, stats(2*ms, 5, map[string]int{"timeout": 4}), 0, false, true, false},
+		{"all stalled is starvation", idle, stats(0, 0, map[string]int{"timeout": 9}), 9, true, true, false},
+		{"503s are answers", idle, stats(2*ms, 0, map[string]int{"status_503": 9}), 0, false, true, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Judge(tc.baseline, tc.loaded, tc.stalled, threshold)
+			if v.Starved != tc.starved || v.Conclusive != tc.conclusive || v.NoBaseline != tc.noBaseline {
+				t.Errorf("Judge = starved %v conclusive %v no-baseline %v; want %v %v %v",
+					v.Starved, v.Conclusive, v.NoBaseline, tc.starved, tc.conclusive, tc.noBaseline)
+			}
+		})
+	}
+}

@@ -1,0 +1,233 @@
+// Package report turns the plain values of a blockprobe run into output for
+// people and programs: text tables, JSON, and files. It knows nothing of HTTP.
+package report
+
+import (
+	"time"
+
+	"github.com/blockprobe/blockprobe/probe"
+	"github.com/blockprobe/blockprobe/target"
+)
+
+// Report is the canonical, serialisable document of one run: the JSON
+// report of DESIGN §5. Every other format is rendered from it, and a saved
+// report can be decoded back and rendered again. Durations are float
+// milliseconds.
+type Report struct {
+	// Mode is "blocking", "async" or "pooled" for the embedded target, or
+	// "external".
+	Mode string `json:"mode"`
+	// Target is "embedded" or the URL of the external target.
+	Target string `json:"target"`
+	// Command is the command line that produced the report.
+	Command           string            `json:"command,omitempty"`
+	Started           time.Time         `json:"started"`
+	ElapsedMs         float64           `json:"elapsed_ms"`
+	Partial           bool              `json:"partial"`
+	Config            Config            `json:"config"`
+	Endpoints         Endpoints         `json:"endpoints"`
+	Verdict           VerdictJSON       `json:"verdict"`
+	GeneratorLagP99Ms float64           `json:"generator_lag_p99_ms"`
+	LoadWindow        Window            `json:"load_window"`
+	Loop              *target.LoopStats `json:"loop,omitempty"`
+	// Notes are warnings for the reader.
+	Notes    []string      `json:"notes,omitempty"`
+	Requests []RequestJSON `json:"requests"`
+}
+
+// Config is the configuration a run was made with.
+type Config struct {
+	ComplexDelayMs    float64 `json:"complex_delay_ms"`
+	Pool              int     `json:"pool"`
+	Work              string  `json:"work"`
+	GIL               bool    `json:"gil"`
+	Concurrency       int     `json:"concurrency"`
+	Rate              float64 `json:"rate"`
+	Baseline          int     `json:"baseline"`
+	DurationMs        float64 `json:"duration_ms"`
+	TimeoutMs         float64 `json:"timeout_ms"`
+	StarveThresholdMs float64 `json:"starve_threshold_ms"`
+	MainPath          string  `json:"main_path"`
+	ComplexPath       string  `json:"complex_path"`
+}
+
+// Endpoints holds the latency statistics of each endpoint in each phase.
+type Endpoints struct {
+	Main    MainEndpoint    `json:"main"`
+	Complex ComplexEndpoint `json:"complex"`
+}
+
+// MainEndpoint holds MainHandler's statistics: idle, under load, and under
+// load measured from the actual send rather than the schedule.
+type MainEndpoint struct {
+	Baseline          StatsJSON `json:"baseline"`
+	Loaded            StatsJSON `json:"loaded"`
+	LoadedUncorrected StatsJSON `json:"loaded_uncorrected"`
+}
+
+// ComplexEndpoint holds ComplexHandler's statistics under load.
+type ComplexEndpoint struct {
+	Loaded StatsJSON `json:"loaded"`
+}
+
+// StatsJSON is probe.Stats in the report's units.
+type StatsJSON struct {
+	Count         int            `json:"count"`
+	OK            int            `json:"ok"`
+	Errors        int            `json:"errors"`
+	ErrorsByClass map[string]int `json:"errors_by_class,omitempty"`
+	MinMs         float64        `json:"min_ms"`
+	P50Ms         float64        `json:"p50_ms"`
+	P90Ms         float64        `json:"p90_ms"`
+	P99Ms         float64        `json:"p99_ms"`
+	MaxMs         float64        `json:"max_ms"`
+	MeanMs        float64        `json:"mean_ms"`
+}
+
+// VerdictJSON is probe.Verdict in the report's units, with its one-line
+// summary for people.
+type VerdictJSON struct {
+	Starved           bool    `json:"starved"`
+	Conclusive        bool    `json:"conclusive"`
+	MainP99BaselineMs float64 `json:"main_p99_baseline_ms"`
+	MainP99LoadedMs   float64 `json:"main_p99_loaded_ms"`
+	ThresholdMs       float64 `json:"threshold_ms"`
+	ExcessMs          float64 `json:"excess_ms"`
+	Probes            int     `json:"probes"`
+	Stalled           int     `json:"stalled"`
+	NoBaseline        bool    `json:"no_baseline"`
+	// Summary is VerdictLine of this verdict.
+	Summary string `json:"summary"`
+}
+
+// Window is a span of the run, as offsets from its start.
+type Window struct {
+	StartMs float64 `json:"start_ms"`
+	EndMs   float64 `json:"end_ms"`
+}
+
+// RequestJSON is one request of the run. Times are offsets from the start
+// of the run; Error is the error class, empty when the request went well.
+type RequestJSON struct {
+	Endpoint      string  `json:"endpoint"`
+	Phase         string  `json:"phase"`
+	ScheduledMs   float64 `json:"scheduled_ms"`
+	StartMs       float64 `json:"start_ms"`
+	EndMs         float64 `json:"end_ms"`
+	LatencyMs     float64 `json:"latency_ms"`
+	UncorrectedMs float64 `json:"uncorrected_ms"`
+	Status        int     `json:"status"`
+	Error         string  `json:"error"`
+	Detail        string  `json:"detail,omitempty"`
+}
+
+// Meta is what a report says about a run beyond its measurements: what was
+// probed, how, and what the reader should be warned of.
+type Meta struct {
+	Mode, Target, Command string
+	Config                Config
+	Notes                 []string
+}
+
+// TargetEmbedded is the Target of a report on the embedded target.
+const TargetEmbedded = "embedded"
+
+// New builds the report of a summarised run. loop is the embedded target's
+// loop instrumentation, nil for an external target; a note then says that
+// loop figures are unavailable.
+func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
+	r := &Report{
+		Mode:      meta.Mode,
+		Target:    meta.Target,
+		Command:   meta.Command,
+		Started:   res.Started.Round(0), // JSON keeps no monotonic reading
+		ElapsedMs: millis(res.Elapsed),
+		Partial:   res.Partial,
+		Config:    meta.Config,
+		Endpoints: Endpoints{
+			Main: MainEndpoint{
+				Baseline:          newStats(res.MainBaseline),
+				Loaded:            newStats(res.MainLoaded),
+				LoadedUncorrected: newStats(res.MainLoadedUncorrected),
+			},
+			Complex: ComplexEndpoint{Loaded: newStats(res.ComplexLoaded)},
+		},
+		Verdict:           newVerdict(res.Verdict),
+		GeneratorLagP99Ms: millis(res.GeneratorLagP99),
+		LoadWindow:        Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)},
+		Loop:              loop,
+		Requests:          make([]RequestJSON, 0, len(res.Records)),
+	}
+	if len(meta.Notes) > 0 {
+		r.Notes = append([]string(nil), meta.Notes...)
+	}
+	if loop == nil {
+		r.Notes = append(r.Notes, noLoopNote(meta.Target))
+	}
+	for _, rec := range res.Records {
+		r.Requests = append(r.Requests, newRequest(rec))
+	}
+	return r
+}
+
+func noLoopNote(tgt string) string {
+	if tgt == TargetEmbedded {
+		return "loop figures were not collected"
+	}
+	return "loop figures are unavailable for external targets"
+}
+
+func newStats(s probe.Stats) StatsJSON {
+	out := StatsJSON{
+		Count:  s.Count,
+		OK:     s.OK,
+		Errors: s.Errors,
+		MinMs:  millis(s.Min),
+		P50Ms:  millis(s.P50),
+		P90Ms:  millis(s.P90),
+		P99Ms:  millis(s.P99),
+		MaxMs:  millis(s.Max),
+		MeanMs: millis(s.Mean),
+	}
+	if len(s.ErrorsByClass) > 0 {
+		out.ErrorsByClass = make(map[string]int, len(s.ErrorsByClass))
+		for k, v := range s.ErrorsByClass {
+			out.ErrorsByClass[k] = v
+		}
+	}
+	return out
+}
+
+func newVerdict(v probe.Verdict) VerdictJSON {
+	out := VerdictJSON{
+		Starved:           v.Starved,
+		Conclusive:        v.Conclusive,
+		MainP99BaselineMs: millis(v.BaselineP99),
+		MainP99LoadedMs:   millis(v.LoadedP99),
+		ThresholdMs:       millis(v.Threshold),
+		ExcessMs:          millis(v.Excess()),
+		Probes:            v.Probes,
+		Stalled:           v.Stalled,
+		NoBaseline:        v.NoBaseline,
+	}
+	out.Summary = VerdictLine(out)
+	return out
+}
+
+func newRequest(rec probe.Record) RequestJSON {
+	return RequestJSON{
+		Endpoint:      string(rec.Endpoint),
+		Phase:         string(rec.Phase),
+		ScheduledMs:   millis(rec.Scheduled),
+		StartMs:       millis(rec.Start),
+		EndMs:         millis(rec.End),
+		LatencyMs:     millis(rec.Latency()),
+		UncorrectedMs: millis(rec.Uncorrected()),
+		Status:        rec.Status,
+		Error:         string(rec.Err),
+		Detail:        rec.Detail,
+	}
+}
+
+// millis converts d to float milliseconds, the report's unit.
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,188 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blockprobe/blockprobe/probe"
+)
+
+func TestJSONRoundTrip(t *testing.T) {
+	for _, f := range fixtures() {
+		t.Run(f.name, func(t *testing.T) {
+			want := f.report()
+			var buf bytes.Buffer
+			if err := WriteJSON(&buf, want); err != nil {
+				t.Fatalf("WriteJSON: %v", err)
+			}
+			if !strings.HasSuffix(buf.String(), "}\n") {
+				t.Errorf("WriteJSON output does not end in a newline")
+			}
+			got, err := Decode(&buf)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Decode(WriteJSON(r)) differs from r\ngot:  %+v\nwant: %+v", got, want)
+			}
+		})
+	}
+}
+
+// TestJSONContract checks the member names of DESIGN §5, which CI jobs and
+// lab sheets depend on.
+func TestJSONContract(t *testing.T) {
+	f := fixtures()[0]
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, f.report()); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("unmarshal: %v", err)
+	}
+	stats := []string{"count", "ok", "errors", "min_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms"}
+	tests := []struct {
+		name string
+		path []string
+		keys []string
+	}{
+		{"top level", nil, []string{"mode", "target", "command", "started", "elapsed_ms", "partial", "config",
+			"endpoints", "verdict", "generator_lag_p99_ms", "load_window", "loop", "requests"}},
+		{"config", []string{"config"}, []string{"complex_delay_ms", "pool", "work", "gil", "concurrency", "rate",
+			"baseline", "duration_ms", "timeout_ms", "starve_threshold_ms", "main_path", "complex_path"}},
+		{"main baseline", []string{"endpoints", "main", "baseline"}, stats},
+		{"main loaded", []string{"endpoints", "main", "loaded"}, stats},
+		{"main loaded uncorrected", []string{"endpoints", "main", "loaded_uncorrected"}, stats},
+		{"complex loaded", []string{"endpoints", "complex", "loaded"}, stats},
+		{"verdict", []string{"verdict"}, []string{"starved", "conclusive", "main_p99_baseline_ms",
+			"main_p99_loaded_ms", "threshold_ms", "excess_ms", "probes", "stalled", "no_baseline", "summary"}},
+		{"load window", []string{"load_window"}, []string{"start_ms", "end_ms"}},
+		{"loop", []string{"loop"}, []string{"slowest_callback_ms", "slowest_handler", "lag_p99_ms", "busy_fraction"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			obj := doc
+			for _, p := range tc.path {
+				next, ok := obj[p].(map[string]any)
+				if !ok {
+					t.Fatalf("%s is not an object", strings.Join(tc.path, "."))
+				}
+				obj = next
+			}
+			for _, k := range tc.keys {
+				if _, ok := obj[k]; !ok {
+					t.Errorf("%s has no %q member", strings.Join(append([]string{"report"}, tc.path...), "."), k)
+				}
+			}
+		})
+	}
+	t.Run("request", func(t *testing.T) {
+		reqs, ok := doc["requests"].([]any)
+		if !ok || len(reqs) == 0 {
+			t.Fatalf("requests is not a non-empty array")
+		}
+		req := reqs[0].(map[string]any)
+		for _, k := range []string{"endpoint", "phase", "scheduled_ms", "start_ms", "end_ms", "latency_ms",
+			"uncorrected_ms", "status", "error"} {
+			if _, ok := req[k]; !ok {
+				t.Errorf("request has no %q member", k)
+			}
+		}
+	})
+}
+
+func TestNew(t *testing.T) {
+	res := blockingRun()
+	meta := Meta{Mode: "blocking", Target: TargetEmbedded, Config: embeddedConfig(), Notes: []string{"a note"}}
+
+	t.Run("embedded", func(t *testing.T) {
+		r := New(meta, res, blockingLoop())
+		if r.Verdict.Summary != VerdictLine(r.Verdict) || !strings.Contains(r.Verdict.Summary, "STARVED") {
+			t.Errorf("Verdict.Summary = %q, want the starved VerdictLine", r.Verdict.Summary)
+		}
+		if got, want := len(r.Requests), len(res.Records); got != want {
+			t.Errorf("len(Requests) = %d, want %d", got, want)
+		}
+		if !reflect.DeepEqual(r.Notes, []string{"a note"}) {
+			t.Errorf("Notes = %q, want only the given note", r.Notes)
+		}
+		last := r.Requests[len(r.Requests)-1]
+		rec := res.Records[len(res.Records)-1]
+		if last.LatencyMs != millis(rec.Latency()) || last.UncorrectedMs != millis(rec.Uncorrected()) {
+			t.Errorf("last request latencies = %v, %v; want %v, %v",
+				last.LatencyMs, last.UncorrectedMs, millis(rec.Latency()), millis(rec.Uncorrected()))
+		}
+		if r.Endpoints.Main.Loaded.P99Ms != millis(res.MainLoaded.P99) {
+			t.Errorf("main loaded p99 = %v ms, want %v", r.Endpoints.Main.Loaded.P99Ms, res.MainLoaded.P99)
+		}
+	})
+	t.Run("external adds the loop note", func(t *testing.T) {
+		ext := meta
+		ext.Mode, ext.Target = "external", "http://127.0.0.1:8080"
+		r := New(ext, res, nil)
+		want := []string{"a note", "loop figures are unavailable for external targets"}
+		if !reflect.DeepEqual(r.Notes, want) {
+			t.Errorf("Notes = %q, want %q", r.Notes, want)
+		}
+		if meta.Notes[0] != "a note" || len(meta.Notes) != 1 {
+			t.Errorf("New changed the caller's notes: %q", meta.Notes)
+		}
+	})
+	t.Run("empty run", func(t *testing.T) {
+		r := New(Meta{Mode: "async", Target: TargetEmbedded}, &probe.Result{Started: time.Now()}, asyncLoop())
+		var buf bytes.Buffer
+		if err := WriteJSON(&buf, r); err != nil {
+			t.Fatalf("WriteJSON: %v", err)
+		}
+		if !strings.Contains(buf.String(), `"requests": []`) {
+			t.Errorf("an empty run must encode requests as [], got:\n%s", buf.String())
+		}
+		got, err := Decode(&buf)
+		if err != nil {
+			t.Fatalf("Decode: %v", err)
+		}
+		if !got.Started.Equal(r.Started) {
+			t.Errorf("Started = %v, want %v", got.Started, r.Started)
+		}
+	})
+}
+
+func TestDecodeRejects(t *testing.T) {
+	tests := []struct {
+		name, in, wantErr string
+	}{
+		{"empty", "", "invalid JSON"},
+		{"not JSON", "MainHandler STARVED", "invalid JSON"},
+		{"array", `[1, 2]`, "JSON array, not an object"},
+		{"string", `"report"`, "JSON string, not an object"},
+		{"null", `null`, `no "mode" field`},
+		{"other object", `{"name": "x", "version": 2}`, `no "mode" field`},
+		{"compare report", `{"runs": []}`, "several runs"},
+		{"missing requests", `{"mode": "async", "target": "embedded", "started": "2025-03-01T12:00:00Z",
+			"config": {}, "endpoints": {}, "verdict": {}}`, `no "requests" field`},
+		{"empty mode", `{"mode": "", "target": "embedded", "started": "2025-03-01T12:00:00Z",
+			"config": {}, "endpoints": {}, "verdict": {}, "requests": []}`, "mode or target is empty"},
+		{"wrong type", `{"mode": 3, "target": "embedded", "started": "2025-03-01T12:00:00Z",
+			"config": {}, "endpoints": {}, "verdict": {}, "requests": []}`, "cannot unmarshal"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Decode(strings.NewReader(tc.in))
+			if err == nil {
+				t.Fatalf("Decode(%q) = %+v, want an error", tc.in, r)
+			}
+			if !errors.Is(err, ErrNotReport) {
+				t.Errorf("Decode error %v does not wrap ErrNotReport", err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Decode error = %q, want it to mention %q", err, tc.wantErr)
+			}
+		})
+	}
+}
