@@ -18,10 +18,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	bp "github.com/blockprobe/blockprobe/cmd"
 )
 
 // bin is the blockprobe binary built once for these tests: the CLI is tested
-// as a user runs it, as a child process.
+// as a user runs it, as a child process. (Importing package cmd for its exit
+// codes also makes go test's cache notice changes anywhere in the program.)
 var bin string
 
 func TestMain(m *testing.M) {
@@ -199,9 +202,9 @@ func TestRunExpectations(t *testing.T) {
 		name, mode, expect string
 		code               int
 	}{
-		{"blocking starved as expected", "blocking", "starved", 0},
-		{"blocking expected not starved", "blocking", "not-starved", 1},
-		{"async not starved as expected", "async", "not-starved", 0},
+		{"blocking starved as expected", "blocking", "starved", bp.ExitOK},
+		{"blocking expected not starved", "blocking", "not-starved", bp.ExitExpectation},
+		{"async not starved as expected", "async", "not-starved", bp.ExitOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -244,8 +247,8 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
 			res := blockprobe(t, tc.args...)
-			if res.code != 2 {
-				t.Errorf("exit %d, want 2; stderr %q", res.code, res.stderr)
+			if res.code != bp.ExitUsage {
+				t.Errorf("exit %d, want %d; stderr %q", res.code, bp.ExitUsage, res.stderr)
 			}
 			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 			if len(lines) != 1 || !strings.HasPrefix(lines[0], "blockprobe: ") {
@@ -269,7 +272,7 @@ func TestRunUnreachableTargetExits3(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	res := blockprobe(t, "run", "--target", "http://"+addr)
-	if res.code != 3 || !strings.Contains(res.stderr, "unreachable") || res.stdout != "" {
+	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "unreachable") || res.stdout != "" {
 		t.Errorf("exit %d, stderr %q, stdout %q: want exit 3, one line, no report", res.code, res.stderr, res.stdout)
 	}
 }
@@ -321,7 +324,7 @@ func TestRunInterruptedPrintsPartialReportAndExits130(t *testing.T) {
 	}
 	stdout, _ := io.ReadAll(out)
 	code := exitCode(t, cmd)
-	if code != 130 {
+	if code != bp.ExitInterrupted {
 		t.Errorf("exit %d, want 130; stderr %s", code, errOut)
 	}
 	for _, want := range []string{"PARTIAL", "MainHandler", "baseline"} {
@@ -370,7 +373,7 @@ func TestServePortInUseExits3(t *testing.T) {
 	}
 	defer ln.Close()
 	res := blockprobe(t, "serve", "--addr", ln.Addr().String())
-	if res.code != 3 || !strings.Contains(res.stderr, "in use") {
+	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "in use") {
 		t.Errorf("exit %d, stderr %q: want 3 and 'in use'", res.code, res.stderr)
 	}
 }

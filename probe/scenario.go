@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,14 +144,7 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 			return
 		}
 		scheduled := r.loadStart + due
-		if wait := scheduled - time.Since(r.start); wait > 0 {
-			timer.Reset(wait)
-			select {
-			case <-ctx.Done():
-				return
-			case <-timer.C:
-			}
-		} else if ctx.Err() != nil {
+		if !r.waitUntil(ctx, timer, scheduled) {
 			return
 		}
 		fired := time.Since(r.start)
@@ -164,6 +158,31 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 			r.add(rec)
 		})
 	}
+}
+
+// spinWindow is how long before a probe is due the generator stops sleeping
+// on a timer and yields in a loop instead: timers wake up to a millisecond
+// late on a virtual machine, and that lateness would be blamed on the target.
+const spinWindow = 1500 * time.Microsecond
+
+// waitUntil returns when the run reaches the offset at, or false when ctx is
+// done first.
+func (r *runner) waitUntil(ctx context.Context, timer *time.Timer, at time.Duration) bool {
+	if wait := at - time.Since(r.start) - spinWindow; wait > 0 {
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return false
+		case <-timer.C:
+		}
+	}
+	for time.Since(r.start) < at {
+		if ctx.Err() != nil {
+			return false
+		}
+		runtime.Gosched()
+	}
+	return ctx.Err() == nil
 }
 
 // reserve counts one more request against MaxRequests.
