@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -34,7 +35,9 @@ func Run(ctx context.Context, args []string, io IOStreams) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
-		fmt.Fprintf(io.ErrOut, "blockprobe: %v\n", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(io.ErrOut, "blockprobe: %s\n", line)
+		}
 	}
 	return codeOf(err)
 }
@@ -64,6 +67,9 @@ Exit codes:
 	})
 	root.AddCommand(
 		NewCmdRun(io),
+		NewCmdCompare(io),
+		NewCmdDiff(io),
+		NewCmdReport(io),
 		NewCmdServe(io),
 		NewCmdVersion(io),
 	)

@@ -19,10 +19,67 @@ var requiredFields = []string{"mode", "target", "started", "config", "endpoints"
 // rendered again. Input that is not such a report, including the
 // {"runs": [...]} document of compare, is an error wrapping ErrNotReport.
 func Decode(r io.Reader) (*Report, error) {
+	fields, data, err := readObject(r)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := fields["runs"]; ok {
+		return nil, fmt.Errorf(`%w: it holds several runs ("runs"), as written by compare`, ErrNotReport)
+	}
+	return decodeReport(fields, data)
+}
+
+// DecodeAny reads either one report written by WriteJSON or the
+// {"runs": [...]} document of WriteCompareJSON, and returns its runs in
+// order. Input that is neither, or a document without runs, is an error
+// wrapping ErrNotReport.
+func DecodeAny(r io.Reader) ([]*Report, error) {
+	fields, data, err := readObject(r)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := fields["runs"]
+	if !ok {
+		rep, err := decodeReport(fields, data)
+		if err != nil {
+			return nil, err
+		}
+		return []*Report{rep}, nil
+	}
+	var runs []json.RawMessage
+	if err := json.Unmarshal(raw, &runs); err != nil {
+		return nil, fmt.Errorf(`%w: its "runs" is not an array of reports`, ErrNotReport)
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf(`%w: its "runs" is empty`, ErrNotReport)
+	}
+	reps := make([]*Report, 0, len(runs))
+	for i, data := range runs {
+		fields, err := unmarshalObject(data)
+		if err != nil {
+			return nil, fmt.Errorf("run %d: %w", i+1, err)
+		}
+		rep, err := decodeReport(fields, data)
+		if err != nil {
+			return nil, fmt.Errorf("run %d: %w", i+1, err)
+		}
+		reps = append(reps, rep)
+	}
+	return reps, nil
+}
+
+// readObject reads all of r as one JSON object, returning its members and
+// the raw input.
+func readObject(r io.Reader) (map[string]json.RawMessage, []byte, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read report: %w", err)
+		return nil, nil, fmt.Errorf("read report: %w", err)
 	}
+	fields, err := unmarshalObject(data)
+	return fields, data, err
+}
+
+func unmarshalObject(data []byte) (map[string]json.RawMessage, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -31,9 +88,12 @@ func Decode(r io.Reader) (*Report, error) {
 		}
 		return nil, fmt.Errorf("%w: invalid JSON: %v", ErrNotReport, err)
 	}
-	if _, ok := fields["runs"]; ok {
-		return nil, fmt.Errorf(`%w: it holds several runs ("runs"), as written by compare`, ErrNotReport)
-	}
+	return fields, nil
+}
+
+// decodeReport checks that fields, the members of data, are those of a
+// report, and decodes it.
+func decodeReport(fields map[string]json.RawMessage, data []byte) (*Report, error) {
 	for _, name := range requiredFields {
 		if raw, ok := fields[name]; !ok || bytes.Equal(raw, []byte("null")) {
 			return nil, fmt.Errorf("%w: it has no %q field", ErrNotReport, name)

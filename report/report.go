@@ -3,6 +3,7 @@
 package report
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/blockprobe/blockprobe/probe"
@@ -19,6 +20,9 @@ type Report struct {
 	Mode string `json:"mode"`
 	// Target is "embedded" or the URL of the external target.
 	Target string `json:"target"`
+	// Label is the name the user gave the run (compare --target name=URL),
+	// empty when none was given; see Name.
+	Label string `json:"label,omitempty"`
 	// Command is the command line that produced the report.
 	Command           string            `json:"command,omitempty"`
 	Started           time.Time         `json:"started"`
@@ -31,7 +35,9 @@ type Report struct {
 	LoadWindow        Window            `json:"load_window"`
 	Loop              *target.LoopStats `json:"loop,omitempty"`
 	// Notes are warnings for the reader.
-	Notes    []string      `json:"notes,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+	// Repeat is set when the figures are medians over --repeat runs.
+	Repeat   *RepeatInfo   `json:"repeat,omitempty"`
 	Requests []RequestJSON `json:"requests"`
 }
 
@@ -119,14 +125,18 @@ type RequestJSON struct {
 	Status        int     `json:"status"`
 	Error         string  `json:"error"`
 	Detail        string  `json:"detail,omitempty"`
+	// Repeat is the run (from 1) of a --repeat report the request belongs to.
+	Repeat int `json:"repeat,omitempty"`
 }
 
 // Meta is what a report says about a run beyond its measurements: what was
 // probed, how, and what the reader should be warned of.
 type Meta struct {
 	Mode, Target, Command string
-	Config                Config
-	Notes                 []string
+	// Label is the user's name for the run, if any.
+	Label  string
+	Config Config
+	Notes  []string
 }
 
 // TargetEmbedded is the Target of a report on the embedded target.
@@ -139,6 +149,7 @@ func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
 	r := &Report{
 		Mode:      meta.Mode,
 		Target:    meta.Target,
+		Label:     meta.Label,
 		Command:   meta.Command,
 		Started:   res.Started.Round(0), // JSON keeps no monotonic reading
 		ElapsedMs: millis(res.Elapsed),
@@ -168,6 +179,22 @@ func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
 		r.Requests = append(r.Requests, newRequest(rec))
 	}
 	return r
+}
+
+// Name names the run for tables and comparisons: its Label if it has one,
+// else its mode for the embedded target, else the host:port of the external
+// target's URL (the whole target if that has no host).
+func (r *Report) Name() string {
+	switch {
+	case r.Label != "":
+		return r.Label
+	case r.Target == TargetEmbedded:
+		return r.Mode
+	}
+	if u, err := url.Parse(r.Target); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return r.Target
 }
 
 func noLoopNote(tgt string) string {

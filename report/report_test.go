@@ -186,3 +186,58 @@ func TestDecodeRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestName(t *testing.T) {
+	tests := []struct {
+		name                string
+		label, mode, target string
+		want                string
+	}{
+		{"label wins", "staging", "external", "http://10.0.0.7:8080/", "staging"},
+		{"label on embedded", "before", "blocking", TargetEmbedded, "before"},
+		{"embedded is its mode", "", "pooled", TargetEmbedded, "pooled"},
+		{"external is host:port", "", "external", "http://127.0.0.1:8080/api", "127.0.0.1:8080"},
+		{"external without port", "", "external", "https://example.com/", "example.com"},
+		{"IPv6", "", "external", "http://[::1]:9000", "[::1]:9000"},
+		{"no host keeps the target", "", "external", "localhost:8080", "localhost:8080"},
+		{"unparsable keeps the target", "", "external", "http://%zz", "http://%zz"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Report{Label: tc.label, Mode: tc.mode, Target: tc.target}
+			if got := r.Name(); got != tc.want {
+				t.Errorf("Name() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLabel(t *testing.T) {
+	r := New(Meta{Mode: "blocking", Target: TargetEmbedded, Label: "before"}, blockingRun(), blockingLoop())
+	if r.Label != "before" {
+		t.Fatalf("New did not copy the label: Label = %q", r.Label)
+	}
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	if !strings.Contains(buf.String(), `"label": "before"`) {
+		t.Errorf("JSON has no label member:\n%.300s", buf.String())
+	}
+	got, err := Decode(&buf)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if got.Label != "before" || got.Name() != "before" {
+		t.Errorf("decoded Label, Name() = %q, %q; want before", got.Label, got.Name())
+	}
+
+	r.Label = ""
+	buf.Reset()
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	if strings.Contains(buf.String(), `"label"`) {
+		t.Errorf("an unlabelled report must have no label member")
+	}
+}

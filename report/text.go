@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -45,15 +43,8 @@ func WriteText(w io.Writer, r *Report) error {
 	if r.Loop != nil {
 		fmt.Fprintln(bw, LoopLine(r.Loop))
 	}
-	if r.GeneratorLagP99Ms > generatorLagWarnMs {
-		fmt.Fprintf(bw, "Generator lag: p99 %s behind schedule; the load generator itself fell behind\n",
-			FormatMs(r.GeneratorLagP99Ms))
-	}
-	for _, n := range r.Notes {
-		fmt.Fprintln(bw, "Note: "+n)
-	}
-	if r.Partial {
-		fmt.Fprintln(bw, "PARTIAL: interrupted")
+	for _, w := range warnings(r) {
+		fmt.Fprintln(bw, w)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write text report: %w", err)
@@ -116,36 +107,18 @@ func tableRows(r *Report) []tableRow {
 
 func writeTable(w io.Writer, r *Report) error {
 	left, right := tw.AlignLeft, tw.AlignRight
-	// Two blanks between columns and none at either end of a line. The
-	// padding strings are fill characters, so each must be a single one.
-	first, mid, last := tw.Padding{Right: " ", Overwrite: true}, tw.PaddingDefault, tw.Padding{Left: " ", Overwrite: true}
-	padding := []tw.Padding{first, mid, mid, mid, mid, mid, mid, mid, mid, mid, last}
-	table := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.On},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderPaddingPerColumn(padding),
-		tablewriter.WithRowPaddingPerColumn(padding),
-		tablewriter.WithAlignment(tw.Alignment{left, left, right, right, right, right, right, right, right, right, right}),
-	)
-	table.Header("ENDPOINT", "PHASE", "COUNT", "OK", "ERRORS", "MIN", "P50", "P90", "P99", "MAX", "MEAN")
+	aligns := []tw.Align{left, left, right, right, right, right, right, right, right, right, right}
+	header := []string{"ENDPOINT", "PHASE", "COUNT", "OK", "ERRORS", "MIN", "P50", "P90", "P99", "MAX", "MEAN"}
+	var rows [][]string
 	for _, row := range tableRows(r) {
 		s := row.stats
 		cells := []string{row.endpoint, row.phase, strconv.Itoa(s.Count), strconv.Itoa(s.OK), strconv.Itoa(s.Errors)}
 		for _, v := range []float64{s.MinMs, s.P50Ms, s.P90Ms, s.P99Ms, s.MaxMs, s.MeanMs} {
 			cells = append(cells, latencyCell(s, v))
 		}
-		if err := table.Append(cells); err != nil {
-			return err
-		}
+		rows = append(rows, cells)
 	}
-	return table.Render()
+	return renderTable(w, aligns, header, rows)
 }
 
 // latencyCell shows a latency, or "-" when no request of the row was

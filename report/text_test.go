@@ -2,15 +2,10 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/report")
 
 func TestWriteTextGolden(t *testing.T) {
 	for _, f := range fixtures() {
@@ -19,22 +14,7 @@ func TestWriteTextGolden(t *testing.T) {
 			if err := WriteText(&buf, f.report()); err != nil {
 				t.Fatalf("WriteText: %v", err)
 			}
-			path := filepath.Join("..", "testdata", "report", f.name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run with -update to create it): %v", err)
-			}
-			if got := buf.String(); got != string(want) {
-				t.Errorf("WriteText output differs from %s (run with -update to accept)\ngot:\n%s\nwant:\n%s", path, got, want)
-			}
+			checkGolden(t, f.name+".golden", buf.Bytes())
 		})
 	}
 }

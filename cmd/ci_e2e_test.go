@@ -1,0 +1,72 @@
+package cmd_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	bp "github.com/blockprobe/blockprobe/cmd"
+)
+
+// The CI recipe's script works as written: against a healthy service it
+// passes and leaves the JSON report and the Markdown summary; against a
+// service whose loop blocks it fails with exit 1.
+func TestCIRecipeScript(t *testing.T) {
+	script, err := filepath.Abs("../examples/ci/blockprobe-check.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mode string
+		code int
+	}{{"async", bp.ExitOK}, {"blocking", bp.ExitExpectation}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			url := serveInBackground(t, tc.mode, "200ms")
+			dir := t.TempDir()
+			summary := filepath.Join(dir, "summary.md")
+			cmd := exec.Command("bash", script, "app="+url, "app=not-starved", "--duration", "600ms", "--concurrency", "2")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "BLOCKPROBE="+bin, "GITHUB_STEP_SUMMARY="+summary, "CI=true")
+			var errOut bytes.Buffer
+			cmd.Stderr = &errOut
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			}
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr %s", code, tc.code, errOut.String())
+			}
+			md, err := os.ReadFile(summary)
+			if err != nil || !markdownWellFormed(string(md)) {
+				t.Errorf("step summary missing or malformed (%v):\n%s", err, md)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "blockprobe.json")); err != nil {
+				t.Errorf("no JSON report for the artifact: %v", err)
+			}
+		})
+	}
+}
+
+// serveInBackground starts `blockprobe serve` on a free port for the test
+// and returns its URL.
+func serveInBackground(t *testing.T, mode, delay string) string {
+	t.Helper()
+	_, out, errOut := start(t, "serve", "--mode", mode, "--addr", "127.0.0.1:0", "--complex-delay", delay)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("serve's banner: %v (stderr %s)", err, errOut)
+	}
+	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+	if url == "" {
+		t.Fatalf("no URL in %q", line)
+	}
+	return strings.TrimSpace(url)
+}

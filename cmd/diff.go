@@ -1,0 +1,104 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blockprobe/blockprobe/report"
+)
+
+// DiffOptions are the options of `blockprobe diff`.
+type DiffOptions struct {
+	IO        IOStreams
+	Tolerance string
+	Floor     time.Duration
+}
+
+// NewCmdDiff builds `blockprobe diff`.
+func NewCmdDiff(io IOStreams) *cobra.Command {
+	o := &DiffOptions{IO: io}
+	c := &cobra.Command{
+		Use:   "diff OLD.json NEW.json",
+		Short: "Compare two saved JSON reports figure by figure and flag regressions",
+		Long: `Diff reads two JSON reports (of run or compare), matches their runs by name,
+and prints each figure old -> new with its change. A latency that got worse
+by more than --tolerance and by more than --floor is a regression, and so is
+a verdict that turned to starved. Exit 1 on any regression, 0 on none, 2 when
+a file cannot be read.`,
+		Example: `  blockprobe compare --complex-delay 1s --format json -o main.json   # on main
+  blockprobe compare --complex-delay 1s --format json -o pr.json     # on the branch
+  blockprobe diff main.json pr.json --tolerance 10%`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(_ *cobra.Command, args []string) error {
+			return o.Run(args[0], args[1])
+		},
+	}
+	c.Flags().StringVar(&o.Tolerance, "tolerance", "10%", "how much worse a figure may get before it is a regression (e.g. 10% or 0.1)")
+	c.Flags().DurationVar(&o.Floor, "floor", time.Millisecond, "changes smaller than this are noise, never regressions")
+	return c
+}
+
+// Run compares the two files.
+func (o *DiffOptions) Run(oldPath, newPath string) error {
+	tol, err := parseTolerance(o.Tolerance)
+	if err != nil {
+		return err
+	}
+	if o.Floor < 0 {
+		return usageErrorf("--floor must be >= 0, got %s", o.Floor)
+	}
+	oldRuns, err := readReports(oldPath)
+	if err != nil {
+		return err
+	}
+	newRuns, err := readReports(newPath)
+	if err != nil {
+		return err
+	}
+	changes, only := report.Diff(oldRuns, newRuns, tol, ms(o.Floor))
+	if err := report.WriteDiff(o.IO.Out, changes, only); err != nil {
+		return withCode(ExitTarget, err)
+	}
+	n := 0
+	for _, c := range changes {
+		if c.Regression {
+			n++
+		}
+	}
+	if n > 0 {
+		return withCode(ExitExpectation, fmt.Errorf("%d regressions beyond %s", n, o.Tolerance))
+	}
+	return nil
+}
+
+// parseTolerance reads "10%" or "0.1".
+func parseTolerance(s string) (float64, error) {
+	v, pct := strings.CutSuffix(strings.TrimSpace(s), "%")
+	f, err := strconv.ParseFloat(v, 64)
+	if pct {
+		f /= 100
+	}
+	if err != nil || f < 0 || f > 100 {
+		return 0, usageErrorf("--tolerance %q: want a fraction such as 0.1 or a percentage such as 10%%", s)
+	}
+	return f, nil
+}
+
+// readReports reads the runs of a saved report file.
+func readReports(path string) ([]*report.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	defer f.Close()
+	runs, err := report.DecodeAny(f)
+	if err != nil {
+		return nil, usageErrorf("%s: %v", path, err)
+	}
+	return runs, nil
+}

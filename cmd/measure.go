@@ -1,0 +1,245 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/blockprobe/blockprobe/probe"
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/target"
+)
+
+// subject is one thing to measure: the embedded target in one configuration,
+// or an external server.
+type subject struct {
+	label    string        // the run's name in reports and expectations
+	embedded target.Config // used when url is empty
+	url      string        // an external target's base URL
+	mainPath string
+	cplxPath string
+}
+
+func (s subject) external() bool { return s.url != "" }
+
+// parseTargets turns --target values (URL or name=URL) into subjects.
+func parseTargets(values []string, mainPath, complexPath string) ([]subject, error) {
+	var out []subject
+	seen := map[string]bool{}
+	for _, v := range values {
+		name, raw, found := strings.Cut(v, "=")
+		if !found || strings.Contains(name, "/") {
+			name, raw = "", v
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usageErrorf("--target %q: want an http(s) URL such as http://127.0.0.1:8888, or name=URL", v)
+		}
+		if name == "" {
+			name = u.Host
+		}
+		if seen[name] {
+			return nil, usageErrorf("--target %q: two targets named %q; name them with name=URL", v, name)
+		}
+		seen[name] = true
+		out = append(out, subject{label: name, url: strings.TrimRight(raw, "/"), mainPath: mainPath, cplxPath: complexPath})
+	}
+	return out, nil
+}
+
+// measurement runs the scenario on subjects and builds their reports.
+type measurement struct {
+	io       IOStreams
+	scenario *scenarioFlags
+	command  string
+	progress bool
+}
+
+// errRunFailed marks a run that measured but could not be trusted whole:
+// nothing to judge, or the target failed requests at the connection level.
+var errRunFailed = errors.New("run failed")
+
+// measure runs the scenario on s, --repeat times, and returns the report
+// (the median of the repeats when there are several). It returns a report
+// and no error when interrupted; the report is then partial.
+func (m *measurement) measure(ctx context.Context, s subject) (*report.Report, error) {
+	var reps []*report.Report
+	for i := range m.scenario.repeat {
+		if m.scenario.repeat > 1 && m.progress {
+			fmt.Fprintf(m.io.ErrOut, "%s: repeat %d of %d\n", s.label, i+1, m.scenario.repeat)
+		}
+		rep, err := m.once(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		reps = append(reps, rep)
+		if rep.Partial {
+			break
+		}
+	}
+	if len(reps) == 1 {
+		return reps[0], nil
+	}
+	return report.Aggregate(reps), nil
+}
+
+func (m *measurement) once(ctx context.Context, s subject) (*report.Report, error) {
+	base := s.url
+	var srv *target.Server
+	if !s.external() {
+		var err error
+		if srv, err = target.Start(s.embedded); err != nil {
+			return nil, withCode(ExitTarget, fmt.Errorf("start the embedded target: %w", err))
+		}
+		defer shutdownQuietly(srv)
+		base = srv.URL()
+	}
+	opts := m.scenario.options(base+s.mainPath, base+s.cplxPath)
+	var bars *progressBars
+	if m.progress {
+		bars = newProgressBars(m.io.ErrOut)
+		opts.Observer = bars
+	}
+	res, err := probe.Run(ctx, opts)
+	if bars != nil {
+		bars.Finish()
+	}
+	if errors.Is(err, probe.ErrUnreachable) {
+		return nil, withCode(ExitTarget, err)
+	}
+	if err != nil {
+		return nil, withCode(ExitUsage, err)
+	}
+	var loop *target.LoopStats
+	if srv != nil {
+		st := srv.Stats()
+		loop = &st
+	}
+	return report.New(m.meta(s, res), res, loop), nil
+}
+
+func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
+	sc := m.scenario
+	meta := report.Meta{
+		Label:   s.label,
+		Mode:    string(s.embedded.Mode),
+		Target:  report.TargetEmbedded,
+		Command: m.command,
+		Config: report.Config{
+			Concurrency:       sc.concurrency,
+			Rate:              sc.rate,
+			Baseline:          sc.baseline,
+			DurationMs:        ms(sc.duration),
+			TimeoutMs:         ms(sc.timeout),
+			StarveThresholdMs: ms(sc.starveThreshold),
+			MainPath:          s.mainPath,
+			ComplexPath:       s.cplxPath,
+		},
+	}
+	if s.external() {
+		meta.Mode, meta.Target = "external", s.url
+	} else {
+		c := s.embedded
+		meta.Config.ComplexDelayMs = ms(c.ComplexDelay)
+		meta.Config.Pool = c.Pool
+		meta.Config.Work = string(c.Work)
+		meta.Config.GIL = c.GIL
+	}
+	if n := res.MainLoaded.Count; n < 5 && !res.Partial {
+		meta.Notes = append(meta.Notes, fmt.Sprintf("only %d MainHandler probes under load: raise --rate or --duration for a steadier p99", n))
+	}
+	return meta
+}
+
+// measureAll is the body of run and compare: it checks the flags they
+// share, measures each subject in turn (stopping at an interrupt), writes
+// the report and returns the outcome.
+func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *outputFlags, subs []subject, expect []string, compare bool) error {
+	delay := subs[0].embedded.ComplexDelay
+	if subs[0].external() {
+		delay = -1
+	}
+	if err := m.scenario.validate(fs, delay); err != nil {
+		return err
+	}
+	if err := out.validate(); err != nil {
+		return err
+	}
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.label
+	}
+	exps, err := report.ParseExpectations(expect, names)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	m.progress = m.io.ShowProgress(out.noProgress)
+	var runs []*report.Report
+	for _, s := range subs {
+		rep, err := m.measure(ctx, s)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, rep)
+		if rep.Partial {
+			break
+		}
+	}
+	if err := out.write(m.io.Out, m.io.ErrOut, runs, compare); err != nil {
+		return err
+	}
+	return outcome(runs, exps)
+}
+
+// outcome maps what was measured to the exit code: interrupted (130) before
+// a failed run (3) before unmet expectations (1).
+func outcome(runs []*report.Report, exps []report.Expectation) error {
+	var failed []string
+	for _, r := range runs {
+		if r.Partial {
+			return withCode(ExitInterrupted, errors.New("interrupted: the report covers what was measured until then"))
+		}
+		if why := failure(r); why != "" {
+			failed = append(failed, r.Name()+": "+why)
+		}
+	}
+	if len(failed) > 0 {
+		return withCode(ExitTarget, fmt.Errorf("%w: %s", errRunFailed, strings.Join(failed, "; ")))
+	}
+	if unmet := report.Unmet(exps, runs); len(unmet) > 0 {
+		return withCode(ExitExpectation, errors.New(strings.Join(unmet, "\n")))
+	}
+	return nil
+}
+
+// failure says why a run cannot be trusted, or "" when it can.
+func failure(r *report.Report) string {
+	if !r.Verdict.Conclusive {
+		return "no MainHandler probe under load was answered: nothing to judge"
+	}
+	conn := 0
+	for _, s := range []report.StatsJSON{r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Endpoints.Complex.Loaded} {
+		for class, n := range s.ErrorsByClass {
+			if class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !strings.HasPrefix(class, "status_") {
+				conn += n
+			}
+		}
+	}
+	if conn > 0 {
+		return fmt.Sprintf("%d requests failed at the connection level (refused, reset, ...): the target failed during the run", conn)
+	}
+	return ""
+}
+
+func shutdownQuietly(srv *target.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

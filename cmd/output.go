@@ -1,0 +1,93 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/blockprobe/blockprobe/report"
+)
+
+// Formats a report can be written in.
+var formats = []string{"text", "json", "csv", "markdown", "gobench"}
+
+// outputFlags say how and where reports are written, shared by run,
+// compare and report.
+type outputFlags struct {
+	format     string
+	output     string
+	requests   bool
+	noProgress bool
+}
+
+func (f *outputFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.format, "format", "text", "report format: "+strings.Join(formats, ", "))
+	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of stdout")
+	fs.BoolVar(&f.requests, "requests", false, "with --format csv: one row per request instead of per endpoint and phase")
+	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bars (they are off anyway in CI and without a terminal)")
+}
+
+// validate checks the flags before anything is measured, so a bad --output
+// fails at once, not after minutes of measurement.
+func (f *outputFlags) validate() error {
+	if !contains(formats, f.format) {
+		return usageErrorf("--format %q: want one of %s", f.format, strings.Join(formats, ", "))
+	}
+	if f.requests && f.format != "csv" {
+		return usageErrorf("--requests goes with --format csv")
+	}
+	if f.output != "" {
+		if err := report.CheckWritable(f.output); err != nil {
+			return usageErrorf("--output: %v", err)
+		}
+	}
+	return nil
+}
+
+// write renders runs in the chosen format to --output (atomically) or to
+// out. compare says whether the runs come from compare: its JSON is
+// {"runs": [...]} and its text one side-by-side table.
+func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compare bool) error {
+	render := func(w io.Writer) error {
+		switch {
+		case f.format == "json" && compare:
+			return report.WriteCompareJSON(w, runs)
+		case f.format == "json":
+			return report.WriteJSON(w, runs[0])
+		case f.format == "csv" && f.requests:
+			return report.WriteRequestsCSV(w, runs)
+		case f.format == "csv":
+			return report.WriteCSV(w, runs)
+		case f.format == "markdown":
+			return report.WriteMarkdown(w, runs)
+		case f.format == "gobench":
+			return report.WriteGobench(w, runs)
+		case compare:
+			return report.WriteCompareText(w, runs)
+		default:
+			return report.WriteText(w, runs[0])
+		}
+	}
+	if f.output == "" {
+		return render(out)
+	}
+	if err := report.WriteFileAtomic(f.output, render); err != nil {
+		return withCode(ExitTarget, err)
+	}
+	for _, r := range runs {
+		fmt.Fprintf(errOut, "%s: %s\n", r.Name(), r.Verdict.Summary)
+	}
+	fmt.Fprintf(errOut, "report written to %s\n", f.output)
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,88 @@
+package cmd
+
+import (
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/blockprobe/blockprobe/probe"
+)
+
+// scenarioFlags shape the probe scenario (DESIGN §2), shared by run and
+// compare.
+type scenarioFlags struct {
+	baseline        int
+	concurrency     int
+	duration        time.Duration
+	durationSet     bool
+	rate            float64
+	timeout         time.Duration
+	starveThreshold time.Duration
+	maxRequests     int
+	probeConns      int
+	repeat          int
+}
+
+// externalDuration is the load window against an external target, where the
+// complex delay is not known.
+const externalDuration = 10 * time.Second
+
+func (f *scenarioFlags) register(fs *pflag.FlagSet) {
+	fs.IntVar(&f.baseline, "baseline", probe.DefaultBaseline, "MainHandler requests sent one by one on the idle target")
+	fs.IntVar(&f.concurrency, "concurrency", probe.DefaultConcurrency, "ComplexHandler requests kept in flight during the load window")
+	fs.DurationVar(&f.duration, "duration", 0, "load window (default: one --complex-delay on the embedded target, 10s on an external one)")
+	fs.Float64Var(&f.rate, "rate", probe.DefaultRate, "MainHandler probes per second under load (open loop)")
+	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "per-request timeout")
+	fs.DurationVar(&f.starveThreshold, "starve-threshold", probe.DefaultStarveThreshold, "how far MainHandler's p99 may rise above idle before it counts as starved")
+	fs.IntVar(&f.maxRequests, "max-requests", probe.DefaultMaxRequests, "cap on the number of requests in one run")
+	fs.IntVar(&f.probeConns, "probe-conns", 0, "cap on MainHandler probes in flight (0: none); a cap shows what coordinated omission hides")
+	fs.IntVar(&f.repeat, "repeat", 1, "run the scenario N times and report the median of each figure, with its spread")
+}
+
+// validate checks the flags; embeddedDelay is the complex delay of the
+// embedded target, or -1 for an external one, and sets the default window.
+func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration) error {
+	f.durationSet = fs.Changed("duration")
+	if !f.durationSet {
+		f.duration = externalDuration
+		if embeddedDelay >= 0 {
+			f.duration = max(embeddedDelay, 100*time.Millisecond)
+		}
+	}
+	switch {
+	case f.baseline < 0:
+		return usageErrorf("--baseline must be >= 0, got %d", f.baseline)
+	case f.concurrency < 1:
+		return usageErrorf("--concurrency must be >= 1, got %d", f.concurrency)
+	case f.duration <= 0:
+		return usageErrorf("--duration must be > 0, got %s", f.duration)
+	case f.rate <= 0 || f.rate > 1e6:
+		return usageErrorf("--rate must be > 0 and <= 1000000 probes/s, got %g", f.rate)
+	case f.timeout <= 0:
+		return usageErrorf("--timeout must be > 0, got %s", f.timeout)
+	case f.starveThreshold < 0:
+		return usageErrorf("--starve-threshold must be >= 0, got %s", f.starveThreshold)
+	case f.maxRequests < 1:
+		return usageErrorf("--max-requests must be >= 1, got %d", f.maxRequests)
+	case f.probeConns < 0:
+		return usageErrorf("--probe-conns must be >= 0, got %d", f.probeConns)
+	case f.repeat < 1 || f.repeat > 100:
+		return usageErrorf("--repeat must be between 1 and 100, got %d", f.repeat)
+	}
+	return nil
+}
+
+func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
+	return probe.Options{
+		MainURL:         mainURL,
+		ComplexURL:      complexURL,
+		Baseline:        f.baseline,
+		Concurrency:     f.concurrency,
+		Duration:        f.duration,
+		Rate:            f.rate,
+		Timeout:         f.timeout,
+		StarveThreshold: f.starveThreshold,
+		MaxRequests:     f.maxRequests,
+		ProbeConns:      f.probeConns,
+	}
+}

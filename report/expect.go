@@ -1,0 +1,180 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Expectation is one condition a CI job or a student puts on a run: a
+// verdict ("starved", "blocking=not-starved") or a threshold on a figure,
+// k6-style ("main.loaded.p99<100ms", "async:complex.loaded.errors==0").
+type Expectation struct {
+	Raw string
+	// Run names the run it applies to; empty means every run.
+	Run string
+	// Verdict is "starved" or "not-starved" for a verdict expectation.
+	Verdict string
+	// Endpoint, Phase, Stat, Op and Value make a threshold. Value is in
+	// milliseconds for latencies and a plain number for counts.
+	Endpoint, Phase, Stat, Op string
+	Value                     float64
+}
+
+// ErrExpectation marks an expectation that cannot be parsed or names
+// something that does not exist: a usage error, never silently true.
+var ErrExpectation = errors.New("bad expectation")
+
+var (
+	endpointPhases = map[string][]string{
+		"main":    {"baseline", "loaded", "loaded_uncorrected"},
+		"complex": {"loaded"},
+	}
+	latencyStats = []string{"min", "p50", "p90", "p99", "max", "mean"}
+	countStats   = []string{"count", "ok", "errors"}
+	thresholdRE  = regexp.MustCompile(`^(?:(.+):)?([a-z]+)\.([a-z_]+)\.([a-z0-9]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)$`)
+)
+
+// ParseExpectations parses expectations. runs are the names of the runs
+// they may name (the modes or labels of a compare, the one run of `run`);
+// an expectation that names another is an error.
+func ParseExpectations(list []string, runs []string) ([]Expectation, error) {
+	var out []Expectation
+	for _, raw := range list {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		e, err := parseExpectation(raw, runs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func parseExpectation(raw string, runs []string) (Expectation, error) {
+	bad := func(format string, a ...any) (Expectation, error) {
+		return Expectation{}, fmt.Errorf("%w %q: "+format, append([]any{ErrExpectation, raw}, a...)...)
+	}
+	e := Expectation{Raw: raw}
+	if m := thresholdRE.FindStringSubmatch(raw); m != nil {
+		e.Run, e.Endpoint, e.Phase, e.Stat, e.Op = m[1], m[2], m[3], m[4], m[5]
+		phases, ok := endpointPhases[e.Endpoint]
+		switch {
+		case !ok:
+			return bad("unknown endpoint %q (want main or complex)", e.Endpoint)
+		case !contains(phases, e.Phase):
+			return bad("unknown phase %q for %s (want %s)", e.Phase, e.Endpoint, strings.Join(phases, ", "))
+		case contains(latencyStats, e.Stat):
+			d, err := time.ParseDuration(m[6])
+			if err != nil {
+				return bad("%q is not a duration such as 100ms or 1.5s", m[6])
+			}
+			e.Value = float64(d) / float64(time.Millisecond)
+		case contains(countStats, e.Stat):
+			n, err := strconv.ParseFloat(m[6], 64)
+			if err != nil || n < 0 {
+				return bad("%q is not a count", m[6])
+			}
+			e.Value = n
+		default:
+			return bad("unknown statistic %q (want one of %s)", e.Stat,
+				strings.Join(append(append([]string{}, latencyStats...), countStats...), ", "))
+		}
+	} else {
+		run, verdict, found := strings.Cut(raw, "=")
+		if !found {
+			run, verdict = "", raw
+		}
+		if verdict != "starved" && verdict != "not-starved" {
+			return bad("want starved, not-starved, RUN=starved or a threshold such as main.loaded.p99<100ms")
+		}
+		e.Run, e.Verdict = run, verdict
+	}
+	if e.Run != "" && !contains(runs, e.Run) {
+		return bad("no run named %q (runs: %s)", e.Run, strings.Join(runs, ", "))
+	}
+	return e, nil
+}
+
+// Check evaluates e on r; got describes the measured value.
+func (e Expectation) Check(r *Report) (ok bool, got string) {
+	if e.Verdict != "" {
+		got = "not-starved"
+		if r.Verdict.Starved {
+			got = "starved"
+		}
+		return got == e.Verdict, got
+	}
+	v, isLatency := e.figure(r)
+	got = strconv.FormatFloat(v, 'f', -1, 64)
+	if isLatency {
+		got = FormatMs(v)
+	}
+	switch e.Op {
+	case "<":
+		ok = v < e.Value
+	case "<=":
+		ok = v <= e.Value
+	case ">":
+		ok = v > e.Value
+	case ">=":
+		ok = v >= e.Value
+	case "==":
+		ok = v == e.Value
+	case "!=":
+		ok = v != e.Value
+	}
+	return ok, got
+}
+
+// figure reads the statistic e names from r.
+func (e Expectation) figure(r *Report) (float64, bool) {
+	var s StatsJSON
+	switch e.Endpoint + "." + e.Phase {
+	case "main.baseline":
+		s = r.Endpoints.Main.Baseline
+	case "main.loaded":
+		s = r.Endpoints.Main.Loaded
+	case "main.loaded_uncorrected":
+		s = r.Endpoints.Main.LoadedUncorrected
+	case "complex.loaded":
+		s = r.Endpoints.Complex.Loaded
+	}
+	figures := map[string]float64{
+		"min": s.MinMs, "p50": s.P50Ms, "p90": s.P90Ms, "p99": s.P99Ms, "max": s.MaxMs, "mean": s.MeanMs,
+		"count": float64(s.Count), "ok": float64(s.OK), "errors": float64(s.Errors),
+	}
+	return figures[e.Stat], contains(latencyStats, e.Stat)
+}
+
+// Unmet checks every expectation on every run it applies to and returns one
+// line per failure, e.g. `blocking: main.loaded.p99<100ms: measured 4.94s`.
+func Unmet(exps []Expectation, runs []*Report) []string {
+	var failed []string
+	for _, e := range exps {
+		for _, r := range runs {
+			if e.Run != "" && e.Run != r.Name() {
+				continue
+			}
+			if ok, got := e.Check(r); !ok {
+				failed = append(failed, fmt.Sprintf("%s: expected %s, measured %s", r.Name(), e.Raw, got))
+			}
+		}
+	}
+	return failed
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

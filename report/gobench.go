@@ -1,0 +1,84 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strings"
+	"unicode"
+)
+
+// gobenchPkg is the pkg header of WriteGobench; benchstat groups results by it.
+const gobenchPkg = "blockprobe"
+
+// gobenchStat is one statistic WriteGobench reports for each endpoint and phase.
+type gobenchStat struct {
+	name string
+	ms   func(StatsJSON) float64
+}
+
+var gobenchStats = []gobenchStat{
+	{"p50", func(s StatsJSON) float64 { return s.P50Ms }},
+	{"p90", func(s StatsJSON) float64 { return s.P90Ms }},
+	{"p99", func(s StatsJSON) float64 { return s.P99Ms }},
+	{"max", func(s StatsJSON) float64 { return s.MaxMs }},
+	{"mean", func(s StatsJSON) float64 { return s.MeanMs }},
+}
+
+// WriteGobench writes runs in the Go benchmark format, so that benchstat and
+// continuous-benchmarking actions can track them: the goos, goarch and pkg
+// header lines of `go test -bench`, then one line per endpoint, phase and
+// statistic, such as "BenchmarkMain/blocking/loaded/p99 1 4931583000 ns/op".
+// The run's Name, made safe for a benchmark name, is the first sub-benchmark.
+// An endpoint and phase without answered requests has no latencies and no
+// lines.
+func WriteGobench(w io.Writer, runs []*Report) error {
+	return writeGobench(w, runs, runtime.GOOS, runtime.GOARCH)
+}
+
+func writeGobench(w io.Writer, runs []*Report, goos, goarch string) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "goos: %s\ngoarch: %s\npkg: %s\n", goos, goarch, gobenchPkg)
+	for _, r := range runs {
+		run := benchName(r.Name())
+		e := r.Endpoints
+		for _, ps := range []struct {
+			bench, phase string
+			stats        StatsJSON
+		}{
+			{"BenchmarkMain", phaseBaseline, e.Main.Baseline},
+			{"BenchmarkMain", phaseLoaded, e.Main.Loaded},
+			{"BenchmarkComplex", phaseLoaded, e.Complex.Loaded},
+		} {
+			if ps.stats.Count == 0 || ps.stats.MaxMs == 0 {
+				continue // nothing was answered: no latencies to track
+			}
+			for _, st := range gobenchStats {
+				ns := math.Round(st.ms(ps.stats) * 1e6)
+				fmt.Fprintf(bw, "%s/%s/%s/%s 1 %.0f ns/op\n", ps.bench, run, ps.phase, st.name, ns)
+			}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write benchmark report: %w", err)
+	}
+	return nil
+}
+
+// benchName makes a run name safe as a sub-benchmark name: letters, digits,
+// '.', '-' and '_' are kept, anything else, such as a blank, the '/' that
+// separates sub-benchmarks or the '=' that benchstat reads as a key, becomes
+// '_'.
+func benchName(name string) string {
+	if name == "" {
+		return "_"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".-_", r)) {
+			return r
+		}
+		return '_'
+	}, name)
+}

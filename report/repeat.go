@@ -1,0 +1,149 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+)
+
+// RepeatInfo describes a report that is the median of several runs of the
+// same scenario (--repeat), for CI jobs on noisy machines.
+type RepeatInfo struct {
+	N int `json:"n"`
+	// Starved is how many of the N runs were judged starved on their own.
+	Starved int `json:"starved"`
+	// Spread gives, for each figure, the lowest, median and highest value
+	// over the runs, keyed like "main.loaded.p99_ms".
+	Spread map[string]Range `json:"spread"`
+}
+
+// Range is the spread of one figure over repeated runs.
+type Range struct {
+	Min    float64 `json:"min"`
+	Median float64 `json:"median"`
+	Max    float64 `json:"max"`
+}
+
+// Aggregate combines repeated runs of one scenario into one report: each
+// latency figure is the median over the runs, counts are summed, the
+// verdict is judged on the median figures, and Repeat.Spread shows how far
+// the runs disagreed. Requests of every run are kept, marked with their run.
+// The loop figures are those of the run whose MainHandler p99 is the median.
+func Aggregate(reps []*Report) *Report {
+	if len(reps) == 1 {
+		return reps[0]
+	}
+	byP99 := append([]*Report(nil), reps...)
+	sort.SliceStable(byP99, func(i, j int) bool {
+		return byP99[i].Endpoints.Main.Loaded.P99Ms < byP99[j].Endpoints.Main.Loaded.P99Ms
+	})
+	agg := *byP99[len(byP99)/2] // the median run: mode, config, loop
+	agg.Repeat = &RepeatInfo{N: len(reps), Spread: map[string]Range{}}
+	agg.Requests = nil
+	agg.Notes = append([]string{fmt.Sprintf("figures are the median of %d runs; spread in repeat.spread", len(reps))}, agg.Notes...)
+	agg.ElapsedMs, agg.Partial = 0, false
+	for i, r := range reps {
+		agg.ElapsedMs += r.ElapsedMs
+		agg.Partial = agg.Partial || r.Partial
+		if r.Verdict.Starved {
+			agg.Repeat.Starved++
+		}
+		for _, q := range r.Requests {
+			q.Repeat = i + 1
+			agg.Requests = append(agg.Requests, q)
+		}
+	}
+	pick := func(f func(*Report) *StatsJSON) []StatsJSON {
+		out := make([]StatsJSON, len(reps))
+		for i, r := range reps {
+			out[i] = *f(r)
+		}
+		return out
+	}
+	e := &agg.Endpoints
+	e.Main.Baseline = agg.medianStats("main.baseline", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Main.Baseline }))
+	e.Main.Loaded = agg.medianStats("main.loaded", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Main.Loaded }))
+	e.Main.LoadedUncorrected = agg.medianStats("main.loaded_uncorrected", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Main.LoadedUncorrected }))
+	e.Complex.Loaded = agg.medianStats("complex.loaded", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Complex.Loaded }))
+	agg.GeneratorLagP99Ms = agg.spread("generator_lag_p99_ms", collect(reps, func(r *Report) float64 { return r.GeneratorLagP99Ms }))
+	agg.Verdict = medianVerdict(reps, e.Main.Baseline.P99Ms, e.Main.Loaded.P99Ms)
+	return &agg
+}
+
+// medianStats sums the counts of ss and takes the median of each latency,
+// recording the spread of each under key.
+func (r *Report) medianStats(key string, ss []StatsJSON) StatsJSON {
+	out := StatsJSON{}
+	for _, s := range ss {
+		out.Count += s.Count
+		out.OK += s.OK
+		out.Errors += s.Errors
+		for class, n := range s.ErrorsByClass {
+			if out.ErrorsByClass == nil {
+				out.ErrorsByClass = map[string]int{}
+			}
+			out.ErrorsByClass[class] += n
+		}
+	}
+	fields := []struct {
+		name string
+		dst  *float64
+		get  func(StatsJSON) float64
+	}{
+		{"min_ms", &out.MinMs, func(s StatsJSON) float64 { return s.MinMs }},
+		{"p50_ms", &out.P50Ms, func(s StatsJSON) float64 { return s.P50Ms }},
+		{"p90_ms", &out.P90Ms, func(s StatsJSON) float64 { return s.P90Ms }},
+		{"p99_ms", &out.P99Ms, func(s StatsJSON) float64 { return s.P99Ms }},
+		{"max_ms", &out.MaxMs, func(s StatsJSON) float64 { return s.MaxMs }},
+		{"mean_ms", &out.MeanMs, func(s StatsJSON) float64 { return s.MeanMs }},
+	}
+	for _, f := range fields {
+		vals := make([]float64, len(ss))
+		for i, s := range ss {
+			vals[i] = f.get(s)
+		}
+		*f.dst = r.spread(key+"."+f.name, vals)
+	}
+	return out
+}
+
+// spread records the range of vals under key and returns their median.
+func (r *Report) spread(key string, vals []float64) float64 {
+	s := append([]float64(nil), vals...)
+	sort.Float64s(s)
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	r.Repeat.Spread[key] = Range{Min: s[0], Median: med, Max: s[len(s)-1]}
+	return med
+}
+
+func collect(reps []*Report, f func(*Report) float64) []float64 {
+	out := make([]float64, len(reps))
+	for i, r := range reps {
+		out[i] = f(r)
+	}
+	return out
+}
+
+// medianVerdict judges the median figures by the rule every run used.
+func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) VerdictJSON {
+	v := reps[0].Verdict
+	v.MainP99BaselineMs, v.MainP99LoadedMs = baselineP99, loadedP99
+	v.ExcessMs = loadedP99 - baselineP99
+	stalled := collect(reps, func(r *Report) float64 { return float64(r.Verdict.Stalled) })
+	probes := collect(reps, func(r *Report) float64 { return float64(r.Verdict.Probes) })
+	conclusive := 0
+	for _, r := range reps {
+		if r.Verdict.Conclusive {
+			conclusive++
+		}
+	}
+	sort.Float64s(stalled)
+	sort.Float64s(probes)
+	v.Stalled, v.Probes = int(stalled[len(stalled)/2]), int(probes[len(probes)/2])
+	v.Conclusive = 2*conclusive > len(reps)
+	v.Starved = v.Conclusive && (v.ExcessMs > v.ThresholdMs || v.Stalled > 0)
+	v.Summary = VerdictLine(v) + fmt.Sprintf(" [median of %d runs]", len(reps))
+	return v
+}
