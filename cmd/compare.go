@@ -54,6 +54,7 @@ runs measured so far are still printed).`,
 	o.Target.register(f, false)
 	o.Scenario.register(f)
 	o.Output.register(f)
+	o.Output.registerResults(f)
 	f.StringSliceVar(&o.Modes, "modes", []string{"blocking", "async", "pooled"}, "embedded modes to compare")
 	f.StringArrayVar(&o.Targets, "target", nil, "an external server to compare, URL or name=URL (repeatable)")
 	f.StringVar(&o.MainPath, "main-path", target.MainPath, "MainHandler's path on the targets")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -58,6 +59,7 @@ type measurement struct {
 	scenario *scenarioFlags
 	command  string
 	progress bool
+	results  string // --results: stream every record to this file
 }
 
 // errRunFailed marks a run that measured but could not be trusted whole:
@@ -100,10 +102,22 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 		base = srv.URL()
 	}
 	opts := m.scenario.options(base+s.mainPath, base+s.cplxPath)
+	var observers observers
 	var bars *progressBars
 	if m.progress {
 		bars = newProgressBars(m.io.ErrOut)
-		opts.Observer = bars
+		observers = append(observers, bars)
+	}
+	stream, err := m.openResults(s)
+	if err != nil {
+		return nil, err
+	}
+	if stream != nil {
+		defer stream.close()
+		observers = append(observers, stream)
+	}
+	if len(observers) > 0 {
+		opts.Observer = observers
 	}
 	res, err := probe.Run(ctx, opts)
 	if bars != nil {
@@ -120,7 +134,54 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 		st := srv.Stats()
 		loop = &st
 	}
+	if stream != nil {
+		if err := stream.w.Finish(res, loop); err != nil {
+			fmt.Fprintf(m.io.ErrOut, "blockprobe: %v\n", err)
+		}
+	}
 	return report.New(m.meta(s, res), res, loop), nil
+}
+
+// openResults starts the --results stream, or returns nil without one.
+func (m *measurement) openResults(s subject) (*resultsStream, error) {
+	if m.results == "" {
+		return nil, nil
+	}
+	f, err := os.Create(m.results)
+	if err != nil {
+		return nil, usageErrorf("--results: %v", err)
+	}
+	w, err := report.NewResultsWriter(f, m.meta(s, nil), time.Now())
+	if err != nil {
+		f.Close()
+		return nil, withCode(ExitTarget, err)
+	}
+	return &resultsStream{f: f, w: w}, nil
+}
+
+// resultsStream writes every record to the --results file as it completes.
+type resultsStream struct {
+	f *os.File
+	w *report.ResultsWriter
+}
+
+func (r *resultsStream) PhaseStarted(probe.Phase, int, time.Duration) {}
+func (r *resultsStream) RequestDone(rec probe.Record)                 { r.w.Record(rec) }
+func (r *resultsStream) close()                                       { _ = r.f.Close() }
+
+// observers tells each of several observers of a run.
+type observers []probe.Observer
+
+func (o observers) PhaseStarted(p probe.Phase, planned int, window time.Duration) {
+	for _, x := range o {
+		x.PhaseStarted(p, planned, window)
+	}
+}
+
+func (o observers) RequestDone(r probe.Record) {
+	for _, x := range o {
+		x.RequestDone(r)
+	}
 }
 
 func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
@@ -149,6 +210,9 @@ func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
 		meta.Config.Pool = c.Pool
 		meta.Config.Work = string(c.Work)
 		meta.Config.GIL = c.GIL
+	}
+	if res == nil {
+		return meta
 	}
 	if n := res.MainLoaded.Count; n < 5 && !res.Partial {
 		meta.Notes = append(meta.Notes, fmt.Sprintf("only %d MainHandler probes under load: raise --rate or --duration for a steadier p99", n))
@@ -179,6 +243,14 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 		return withCode(ExitUsage, err)
 	}
 	m.progress = m.io.ShowProgress(out.noProgress)
+	if m.results = out.results; m.results != "" {
+		if len(subs) > 1 || m.scenario.repeat > 1 {
+			return usageErrorf("--results streams one run: use it with run, without --repeat")
+		}
+		if err := report.CheckWritable(m.results); err != nil {
+			return usageErrorf("--results: %v", err)
+		}
+	}
 	var runs []*report.Report
 	for _, s := range subs {
 		rep, err := m.measure(ctx, s)

@@ -20,6 +20,7 @@ type outputFlags struct {
 	output     string
 	requests   bool
 	noProgress bool
+	results    string
 }
 
 func (f *outputFlags) register(fs *pflag.FlagSet) {
@@ -27,6 +28,11 @@ func (f *outputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of stdout")
 	fs.BoolVar(&f.requests, "requests", false, "with --format csv: one row per request instead of per endpoint and phase")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bars (they are off anyway in CI and without a terminal)")
+}
+
+// registerResults adds --results, for the commands that measure.
+func (f *outputFlags) registerResults(fs *pflag.FlagSet) {
+	fs.StringVar(&f.results, "results", "", "stream every request record to this NDJSON file as it completes (blockprobe report renders it)")
 }
 
 // validate checks the flags before anything is measured, so a bad --output

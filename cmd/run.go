@@ -64,6 +64,7 @@ partial report is still printed).`,
 	o.Target.register(f, true)
 	o.Scenario.register(f)
 	o.Output.register(f)
+	o.Output.registerResults(f)
 	f.StringVar(&o.TargetURL, "target", "", "probe this external server (base URL) instead of the embedded target")
 	f.StringVar(&o.MainPath, "main-path", target.MainPath, "MainHandler's path on the target")
 	f.StringVar(&o.ComplexPath, "complex-path", target.ComplexPath, "ComplexHandler's path on the target")

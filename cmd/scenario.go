@@ -1,7 +1,12 @@
 package cmd
 
 import (
+	"net/http"
+	"os"
+	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/spf13/pflag"
 
@@ -21,6 +26,15 @@ type scenarioFlags struct {
 	maxRequests     int
 	probeConns      int
 	repeat          int
+	maxRecords      int
+	headers         []string
+	method          string
+	body            string
+	bodyFile        string
+	insecure        bool
+
+	header   http.Header // parsed from headers by validate
+	bodyData []byte      // from body or bodyFile
 }
 
 // externalDuration is the load window against an external target, where the
@@ -37,6 +51,12 @@ func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.maxRequests, "max-requests", probe.DefaultMaxRequests, "cap on the number of requests in one run")
 	fs.IntVar(&f.probeConns, "probe-conns", 0, "cap on MainHandler probes in flight (0: none); a cap shows what coordinated omission hides")
 	fs.IntVar(&f.repeat, "repeat", 1, "run the scenario N times and report the median of each figure, with its spread")
+	fs.IntVar(&f.maxRecords, "max-records", probe.DefaultMaxRecords, "request records kept for the report; figures still count every request")
+	fs.StringArrayVar(&f.headers, "header", nil, "add a header to every request, 'Name: value' (repeatable)")
+	fs.StringVar(&f.method, "method", http.MethodGet, "HTTP method of the ComplexHandler request")
+	fs.StringVar(&f.body, "body", "", "body of the ComplexHandler request")
+	fs.StringVar(&f.bodyFile, "body-file", "", "read the body of the ComplexHandler request from this file")
+	fs.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate checks (self-signed test servers)")
 }
 
 // validate checks the flags; embeddedDelay is the complex delay of the
@@ -68,8 +88,30 @@ func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration)
 		return usageErrorf("--probe-conns must be >= 0, got %d", f.probeConns)
 	case f.repeat < 1 || f.repeat > 100:
 		return usageErrorf("--repeat must be between 1 and 100, got %d", f.repeat)
+	case f.maxRecords < 1:
+		return usageErrorf("--max-records must be >= 1, got %d", f.maxRecords)
+	case !validMethod(f.method):
+		return usageErrorf("--method %q is not an HTTP method", f.method)
+	case f.body != "" && f.bodyFile != "":
+		return usageErrorf("--body and --body-file exclude each other")
+	}
+	var err error
+	if f.header, err = parseHeaders(f.headers); err != nil {
+		return err
+	}
+	switch {
+	case f.bodyFile != "":
+		if f.bodyData, err = os.ReadFile(f.bodyFile); err != nil {
+			return usageErrorf("--body-file: %v", err)
+		}
+	case f.body != "":
+		f.bodyData = []byte(f.body)
 	}
 	return nil
+}
+
+func validMethod(m string) bool {
+	return m != "" && strings.IndexFunc(m, func(r rune) bool { return !httpguts.IsTokenRune(r) }) < 0
 }
 
 func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
@@ -84,5 +126,10 @@ func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 		StarveThreshold: f.starveThreshold,
 		MaxRequests:     f.maxRequests,
 		ProbeConns:      f.probeConns,
+		MaxRecords:      f.maxRecords,
+		Header:          f.header,
+		ComplexMethod:   f.method,
+		ComplexBody:     f.bodyData,
+		Insecure:        f.insecure,
 	}
 }

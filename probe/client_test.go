@@ -49,7 +49,7 @@ func TestClassifyRealRefusal(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	c := NewClient(1, 0)
+	c := NewClient(1, 0, false)
 	defer c.CloseIdleConnections()
 	_, err = c.Get("http://" + addr + "/")
 	if got := Classify(err); got != ErrRefused {

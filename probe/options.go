@@ -42,6 +42,18 @@ type Options struct {
 	StarveThreshold time.Duration
 	// MaxRequests caps the number of requests in the whole run.
 	MaxRequests int
+	// MaxRecords caps how many request records the Result keeps in memory;
+	// the aggregates count every request regardless, and an Observer sees
+	// every record. Zero means DefaultMaxRecords.
+	MaxRecords int
+	// Header is added to every request (a Host entry sets the Host header).
+	Header http.Header
+	// ComplexMethod and ComplexBody make the ComplexHandler request; the
+	// default is a GET without a body.
+	ComplexMethod string
+	ComplexBody   []byte
+	// Insecure skips TLS certificate checks, for self-signed test servers.
+	Insecure bool
 	// Client sends the requests; nil means a client built by NewClient.
 	Client *http.Client
 	// Pacer schedules the probes; nil means a ConstantPacer at Rate.
@@ -59,6 +71,7 @@ const (
 	DefaultGrace           = time.Second
 	DefaultStarveThreshold = 50 * time.Millisecond
 	DefaultMaxRequests     = 10_000_000
+	DefaultMaxRecords      = 1_000_000
 	maxProbeOffset         = 20 * time.Millisecond
 )
 
@@ -92,6 +105,8 @@ func (o Options) Validate() error {
 		return bad("starve threshold must be >= 0, got %s", o.StarveThreshold)
 	case o.ProbeConns < 0:
 		return bad("probe connections must be >= 0, got %d", o.ProbeConns)
+	case o.MaxRecords < 0:
+		return bad("max records must be >= 0, got %d", o.MaxRecords)
 	case o.MaxRequests < 0:
 		return bad("max requests must be >= 0, got %d", o.MaxRequests)
 	}
@@ -109,6 +124,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxRequests == 0 {
 		o.MaxRequests = DefaultMaxRequests
 	}
+	if o.MaxRecords == 0 {
+		o.MaxRecords = DefaultMaxRecords
+	}
 	if o.ProbeOffset == 0 {
 		o.ProbeOffset = min(maxProbeOffset, o.Duration/10)
 	}
@@ -116,7 +134,10 @@ func (o Options) withDefaults() Options {
 		o.Pacer = ConstantPacer{Rate: o.Rate, Start: o.ProbeOffset, Stop: o.Duration}
 	}
 	if o.Client == nil {
-		o.Client = NewClient(o.Concurrency+64, o.Timeout)
+		o.Client = NewClient(o.Concurrency+64, o.Timeout, o.Insecure)
+	}
+	if o.ComplexMethod == "" {
+		o.ComplexMethod = http.MethodGet
 	}
 	return o
 }

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -36,7 +37,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	o = o.withDefaults()
-	r := &runner{opts: o, start: time.Now()}
+	r := &runner{opts: o, start: time.Now(), tally: newTally(o.StarveThreshold)}
 	// Requests run under their own context, cancelled only Grace after ctx,
 	// so an interrupt stops new requests but lets answers in flight arrive.
 	reqCtx, cancelReqs := context.WithCancel(context.Background())
@@ -62,9 +63,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		LoadStart: r.loadStart,
 		LoadEnd:   r.loadStart + o.Duration,
 		Records:   r.records,
+		Dropped:   r.dropped,
 		Partial:   ctx.Err() != nil,
 	}
-	res.Summarize()
+	r.tally.fill(res)
 	return res, nil
 }
 
@@ -77,18 +79,20 @@ type runner struct {
 
 	mu      sync.Mutex
 	records []Record
+	dropped int
+	tally   *tally
 }
 
 // warmUp sends one MainHandler request that is not recorded: it opens a
 // connection, so the baseline does not measure a TCP handshake, and it
 // checks that the target answers at all before anything is measured.
 func (r *runner) warmUp(ctx context.Context) error {
-	rec := r.send(r.opts.MainURL, Main, Baseline, time.Since(r.start))
+	rec := r.send(Main, Baseline, time.Since(r.start))
 	switch {
 	case ctx.Err() != nil:
 		return nil
 	case !rec.Answered():
-		return fmt.Errorf("%w: GET %s: %s", ErrUnreachable, r.opts.MainURL, rec.Detail)
+		return fmt.Errorf("%w: GET %s: %s (%s)", ErrUnreachable, r.opts.MainURL, rec.Err, rec.Detail)
 	}
 	return nil
 }
@@ -99,7 +103,7 @@ func (r *runner) baseline(ctx context.Context) {
 	}
 	for i := 0; i < r.opts.Baseline && ctx.Err() == nil && r.reserve(); i++ {
 		now := time.Since(r.start)
-		r.add(r.send(r.opts.MainURL, Main, Baseline, now))
+		r.add(r.send(Main, Baseline, now))
 	}
 }
 
@@ -120,7 +124,7 @@ func (r *runner) load(ctx context.Context) {
 		wg.Go(func() {
 			for ctx.Err() == nil && time.Since(r.start) < end && r.reserve() {
 				now := time.Since(r.start)
-				r.add(r.send(o.ComplexURL, Complex, Loaded, now))
+				r.add(r.send(Complex, Loaded, now))
 			}
 		})
 	}
@@ -153,7 +157,7 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 				slots <- struct{}{} // wait for a free connection, as a capped client does
 				defer func() { <-slots }()
 			}
-			rec := r.send(r.opts.MainURL, Main, Loaded, scheduled)
+			rec := r.send(Main, Loaded, scheduled)
 			rec.Fired = fired
 			r.add(rec)
 		})
@@ -192,19 +196,24 @@ func (r *runner) reserve() bool {
 
 func (r *runner) add(rec Record) {
 	r.mu.Lock()
-	r.records = append(r.records, rec)
+	r.tally.add(rec)
+	if len(r.records) < r.opts.MaxRecords {
+		r.records = append(r.records, rec)
+	} else {
+		r.dropped++
+	}
 	r.mu.Unlock()
 	if obs := r.opts.Observer; obs != nil {
 		obs.RequestDone(rec)
 	}
 }
 
-// send makes one GET request and records it. The body is read to the end so
-// the connection can be reused and the latency includes the whole answer.
-func (r *runner) send(url string, ep Endpoint, ph Phase, scheduled time.Duration) Record {
+// send makes one request to ep and records it. The body is read to the end
+// so the connection can be reused and the latency includes the whole answer.
+func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {
 	now := time.Since(r.start)
 	rec := Record{Endpoint: ep, Phase: ph, Scheduled: scheduled, Fired: now, Start: now}
-	req, err := http.NewRequestWithContext(r.reqCtx, http.MethodGet, url, nil)
+	req, err := r.request(ep)
 	if err == nil {
 		var resp *http.Response
 		if resp, err = r.opts.Client.Do(req); err == nil {
@@ -221,4 +230,26 @@ func (r *runner) send(url string, ep Endpoint, ph Phase, scheduled time.Duration
 		rec.Err, rec.Detail = ErrStatus, http.StatusText(rec.Status)
 	}
 	return rec
+}
+
+func (r *runner) request(ep Endpoint) (*http.Request, error) {
+	o := r.opts
+	method, url, body := http.MethodGet, o.MainURL, io.Reader(nil)
+	if ep == Complex {
+		method, url = o.ComplexMethod, o.ComplexURL
+		if o.ComplexBody != nil {
+			body = bytes.NewReader(o.ComplexBody)
+		}
+	}
+	req, err := http.NewRequestWithContext(r.reqCtx, method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range o.Header {
+		req.Header[k] = vs
+	}
+	if host := o.Header.Get("Host"); host != "" {
+		req.Host = host
+	}
+	return req, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,7 +47,7 @@ func options(base string, d time.Duration) Options {
 func run(t *testing.T, ctx context.Context, o Options) (*Result, error) {
 	t.Helper()
 	if o.Client == nil {
-		o.Client = NewClient(16, o.Timeout)
+		o.Client = NewClient(16, o.Timeout, false)
 	}
 	defer o.Client.CloseIdleConnections()
 	return Run(ctx, o)
@@ -256,3 +257,31 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// Beyond MaxRecords, records are not kept, but every request still counts
+// in the figures and reaches the observer.
+func TestMaxRecordsBoundsMemoryNotFigures(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	defer srv.Close()
+	o := options(srv.URL, 300*time.Millisecond)
+	o.Concurrency = 2
+	o.MaxRecords = 15
+	var seen counter
+	o.Observer = &seen
+	res, err := run(t, context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := res.MainBaseline.Count + res.MainLoaded.Count + res.ComplexLoaded.Count
+	if len(res.Records) != 15 || res.Dropped != total-15 || total < 50 {
+		t.Errorf("kept %d, dropped %d of %d requests; want 15 kept and the rest counted as dropped", len(res.Records), res.Dropped, total)
+	}
+	if int(seen.n.Load()) != total {
+		t.Errorf("observer saw %d records of %d", seen.n.Load(), total)
+	}
+}
+
+type counter struct{ n atomic.Int64 }
+
+func (c *counter) PhaseStarted(Phase, int, time.Duration) {}
+func (c *counter) RequestDone(Record)                     { c.n.Add(1) }

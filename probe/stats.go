@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -31,26 +32,50 @@ const (
 // Summarize computes Stats for the records accepted by keep, reading each
 // latency with lat (Record.Latency or Record.Uncorrected).
 func Summarize(records []Record, keep func(Record) bool, lat func(Record) time.Duration) Stats {
-	h := hdrhistogram.New(histMinUS, histMaxUS, histSigFi)
-	s := Stats{}
+	acc := newAccumulator(lat)
 	for _, r := range records {
-		if !keep(r) {
-			continue
-		}
-		s.Count++
-		if r.OK() {
-			s.OK++
-		} else {
-			s.Errors++
-			if s.ErrorsByClass == nil {
-				s.ErrorsByClass = map[string]int{}
-			}
-			s.ErrorsByClass[errorKey(r)]++
-		}
-		if r.Answered() {
-			_ = h.RecordValue(clampUS(lat(r)))
+		if keep(r) {
+			acc.add(r)
 		}
 	}
+	return acc.stats()
+}
+
+// accumulator builds Stats one record at a time in constant memory, so a
+// run of millions of requests need not keep them all to be summarised.
+type accumulator struct {
+	lat func(Record) time.Duration
+	h   *hdrhistogram.Histogram
+	s   Stats
+}
+
+func newAccumulator(lat func(Record) time.Duration) *accumulator {
+	return &accumulator{lat: lat, h: hdrhistogram.New(histMinUS, histMaxUS, histSigFi)}
+}
+
+func (a *accumulator) add(r Record) {
+	s := &a.s
+	s.Count++
+	if r.OK() {
+		s.OK++
+	} else {
+		s.Errors++
+		if s.ErrorsByClass == nil {
+			s.ErrorsByClass = map[string]int{}
+		}
+		s.ErrorsByClass[errorKey(r)]++
+	}
+	if r.Answered() {
+		_ = a.h.RecordValue(clampUS(a.lat(r)))
+	}
+}
+
+func (a *accumulator) stats() Stats {
+	s := a.s
+	if s.ErrorsByClass != nil {
+		s.ErrorsByClass = maps.Clone(s.ErrorsByClass)
+	}
+	h := a.h
 	if h.TotalCount() == 0 {
 		return s
 	}

@@ -29,12 +29,23 @@ func Decode(r io.Reader) (*Report, error) {
 	return decodeReport(fields, data)
 }
 
-// DecodeAny reads either one report written by WriteJSON or the
-// {"runs": [...]} document of WriteCompareJSON, and returns its runs in
-// order. Input that is neither, or a document without runs, is an error
+// DecodeAny reads one report written by WriteJSON, the {"runs": [...]}
+// document of WriteCompareJSON, or a results stream (ReadResults), and
+// returns its runs in order. Input that is neither, or a document without runs, is an error
 // wrapping ErrNotReport.
 func DecodeAny(r io.Reader) ([]*Report, error) {
-	fields, data, err := readObject(r)
+	all, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	if IsResults(all) {
+		rep, err := ReadResults(bytes.NewReader(all))
+		if err != nil {
+			return nil, err
+		}
+		return []*Report{rep}, nil
+	}
+	fields, data, err := readObject(bytes.NewReader(all))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"fmt"
 	"net/url"
 	"time"
 
@@ -36,6 +37,9 @@ type Report struct {
 	Loop              *target.LoopStats `json:"loop,omitempty"`
 	// Notes are warnings for the reader.
 	Notes []string `json:"notes,omitempty"`
+	// RecordsDropped counts the requests left out of Requests to bound
+	// memory (--max-records); the statistics include them.
+	RecordsDropped int `json:"records_dropped,omitempty"`
 	// Repeat is set when the figures are medians over --repeat runs.
 	Repeat   *RepeatInfo   `json:"repeat,omitempty"`
 	Requests []RequestJSON `json:"requests"`
@@ -118,6 +122,7 @@ type RequestJSON struct {
 	Endpoint      string  `json:"endpoint"`
 	Phase         string  `json:"phase"`
 	ScheduledMs   float64 `json:"scheduled_ms"`
+	FiredMs       float64 `json:"fired_ms"`
 	StartMs       float64 `json:"start_ms"`
 	EndMs         float64 `json:"end_ms"`
 	LatencyMs     float64 `json:"latency_ms"`
@@ -174,6 +179,10 @@ func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
 	}
 	if loop == nil {
 		r.Notes = append(r.Notes, noLoopNote(meta.Target))
+	}
+	if res.Dropped > 0 {
+		r.RecordsDropped = res.Dropped
+		r.Notes = append(r.Notes, fmt.Sprintf("%d request records beyond --max-records were not kept; the figures count them all (--results keeps every record)", res.Dropped))
 	}
 	for _, rec := range res.Records {
 		r.Requests = append(r.Requests, newRequest(rec))
@@ -246,6 +255,7 @@ func newRequest(rec probe.Record) RequestJSON {
 		Endpoint:      string(rec.Endpoint),
 		Phase:         string(rec.Phase),
 		ScheduledMs:   millis(rec.Scheduled),
+		FiredMs:       millis(rec.Fired),
 		StartMs:       millis(rec.Start),
 		EndMs:         millis(rec.End),
 		LatencyMs:     millis(rec.Latency()),
@@ -255,6 +265,24 @@ func newRequest(rec probe.Record) RequestJSON {
 		Detail:        rec.Detail,
 	}
 }
+
+// record turns q back into the probe's record, for reports rebuilt from a
+// results stream.
+func (q RequestJSON) record() probe.Record {
+	return probe.Record{
+		Endpoint:  probe.Endpoint(q.Endpoint),
+		Phase:     probe.Phase(q.Phase),
+		Scheduled: fromMillis(q.ScheduledMs),
+		Fired:     fromMillis(q.FiredMs),
+		Start:     fromMillis(q.StartMs),
+		End:       fromMillis(q.EndMs),
+		Status:    q.Status,
+		Err:       probe.ErrorClass(q.Error),
+		Detail:    q.Detail,
+	}
+}
+
+func fromMillis(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 // millis converts d to float milliseconds, the report's unit.
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
