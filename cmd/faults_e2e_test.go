@@ -35,6 +35,10 @@ func TestTargetKilledMidRunGivesReportAndExit3(t *testing.T) {
 	if errs == 0 || !strings.Contains(runErr.String(), "connection level") {
 		t.Errorf("%d probe errors counted; stderr %q: want the refused requests counted and named", errs, runErr)
 	}
+	// Load workers back off from a dead target instead of hammering it.
+	if n := r.Endpoints.Complex.Loaded.Count; n > 200 {
+		t.Errorf("%d ComplexHandler requests in 1.5s against a dead target: no backoff", n)
+	}
 }
 
 func TestServerThatNeverAnswersExits3(t *testing.T) {

@@ -121,15 +121,39 @@ func (r *runner) load(ctx context.Context) {
 	end := r.loadStart + o.Duration
 	var wg sync.WaitGroup
 	for range o.Concurrency {
-		wg.Go(func() {
-			for ctx.Err() == nil && time.Since(r.start) < end && r.reserve() {
-				now := time.Since(r.start)
-				r.add(r.send(Complex, Loaded, now))
-			}
-		})
+		wg.Go(func() { r.work(ctx, end) })
 	}
 	r.probe(ctx, &wg)
 	wg.Wait()
+}
+
+// Backoff of a load worker whose requests fail at the connection level: a
+// dead target refuses in microseconds, and a closed loop would otherwise
+// hammer it with tens of thousands of futile requests.
+const (
+	minBackoff = 10 * time.Millisecond
+	maxBackoff = 200 * time.Millisecond
+)
+
+// work is one closed-loop ComplexHandler worker: it sends the next request
+// when the last is answered, until the window ends.
+func (r *runner) work(ctx context.Context, end time.Duration) {
+	backoff := time.Duration(0)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	<-timer.C
+	for ctx.Err() == nil && time.Since(r.start) < end && r.reserve() {
+		rec := r.send(Complex, Loaded, time.Since(r.start))
+		r.add(rec)
+		if rec.Answered() || rec.Err == ErrTimeout || rec.Err == ErrCanceled {
+			backoff = 0
+			continue
+		}
+		backoff = min(max(2*backoff, minBackoff), maxBackoff)
+		if !r.waitUntil(ctx, timer, min(time.Since(r.start)+backoff, end)) {
+			return
+		}
+	}
 }
 
 // probe fires MainHandler probes at the times the pacer gives, each on its
