@@ -119,6 +119,9 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	if len(observers) > 0 {
 		opts.Observer = observers
 	}
+	if srv != nil {
+		srv.ResetStats() // the loop's window and lag timeline start with the run
+	}
 	res, err := probe.Run(ctx, opts)
 	if bars != nil {
 		bars.Finish()
@@ -139,7 +142,11 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 			fmt.Fprintf(m.io.ErrOut, "blockprobe: %v\n", err)
 		}
 	}
-	return report.New(m.meta(s, res), res, loop), nil
+	rep := report.New(m.meta(s, res), res, loop)
+	if srv != nil {
+		rep.LagSamples = srv.Loop().LagSamples()
+	}
+	return rep, nil
 }
 
 // openResults starts the --results stream, or returns nil without one.

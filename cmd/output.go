@@ -21,6 +21,7 @@ type outputFlags struct {
 	requests   bool
 	noProgress bool
 	results    string
+	explain    bool
 }
 
 func (f *outputFlags) register(fs *pflag.FlagSet) {
@@ -28,6 +29,7 @@ func (f *outputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of stdout")
 	fs.BoolVar(&f.requests, "requests", false, "with --format csv: one row per request instead of per endpoint and phase")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bars (they are off anyway in CI and without a terminal)")
+	fs.BoolVar(&f.explain, "explain", false, "after the text report, explain in plain words what this run measured")
 }
 
 // registerResults adds --results, for the commands that measure.
@@ -73,7 +75,10 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 		case compare:
 			return report.WriteCompareText(w, runs)
 		default:
-			return report.WriteText(w, runs[0])
+			if err := report.WriteText(w, runs[0]); err != nil || !f.explain {
+				return err
+			}
+			return report.WriteExplanation(w, runs[0])
 		}
 	}
 	if f.output == "" {

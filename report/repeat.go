@@ -66,6 +66,7 @@ func Aggregate(reps []*Report) *Report {
 	e.Complex.Loaded = agg.medianStats("complex.loaded", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Complex.Loaded }))
 	agg.GeneratorLagP99Ms = agg.spread("generator_lag_p99_ms", collect(reps, func(r *Report) float64 { return r.GeneratorLagP99Ms }))
 	agg.Verdict = medianVerdict(reps, e.Main.Baseline.P99Ms, e.Main.Loaded.P99Ms)
+	agg.Explanation = Explain(&agg)
 	return &agg
 }
 

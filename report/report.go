@@ -37,6 +37,11 @@ type Report struct {
 	Loop              *target.LoopStats `json:"loop,omitempty"`
 	// Notes are warnings for the reader.
 	Notes []string `json:"notes,omitempty"`
+	// Explanation says in plain words what the run measured.
+	Explanation *Explanation `json:"explanation,omitempty"`
+	// LagSamples is the loop's heartbeat over the run (embedded target
+	// only): when each beat ran, from the start of the run, and how late.
+	LagSamples []target.LagSample `json:"lag_samples,omitempty"`
 	// RecordsDropped counts the requests left out of Requests to bound
 	// memory (--max-records); the statistics include them.
 	RecordsDropped int `json:"records_dropped,omitempty"`
@@ -187,6 +192,7 @@ func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
 	for _, rec := range res.Records {
 		r.Requests = append(r.Requests, newRequest(rec))
 	}
+	r.Explanation = Explain(r)
 	return r
 }
 

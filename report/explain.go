@@ -1,0 +1,184 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Explanation says in plain words what a run measured: what blocked the
+// loop and for how long, how many probes waited and the longest wait, and
+// which fix the measurement points to. It is built from the run's own
+// numbers (run --explain; "explanation" in the JSON).
+type Explanation struct {
+	LoopBlocked   bool     `json:"loop_blocked"`
+	Culprit       string   `json:"culprit,omitempty"`
+	CulpritMs     float64  `json:"culprit_ms,omitempty"`
+	ProbesWaited  int      `json:"probes_waited"`
+	Probes        int      `json:"probes"`
+	LongestWaitMs float64  `json:"longest_wait_ms"`
+	Stalled       int      `json:"stalled"`
+	ComplexWaves  int      `json:"complex_waves,omitempty"`
+	GILLoopWaitMs float64  `json:"gil_loop_wait_ms,omitempty"`
+	Suggestion    string   `json:"suggestion"`
+	Sentences     []string `json:"sentences"`
+}
+
+// Explain builds the explanation of r.
+func Explain(r *Report) *Explanation {
+	e := &Explanation{}
+	base, loaded, th := r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Verdict.ThresholdMs
+	limit := base.P99Ms + th
+	for _, q := range r.Requests {
+		if q.Endpoint == "main" && q.Phase == "loaded" {
+			e.Probes++
+			if q.LatencyMs > limit && q.Status != 0 {
+				e.ProbesWaited++
+			}
+		}
+	}
+	stalled := r.Verdict.Stalled
+	e.Stalled = stalled
+	if len(r.Requests) == 0 { // records not kept: fall back on the figures
+		e.Probes = loaded.Count
+	}
+	e.LongestWaitMs = loaded.MaxMs
+	e.ComplexWaves = waves(r)
+	say := func(format string, a ...any) { e.Sentences = append(e.Sentences, fmt.Sprintf(format, a...)) }
+
+	if l := r.Loop; l != nil {
+		e.Culprit, e.CulpritMs = l.SlowestHandler, l.SlowestCallbackMs
+		e.LoopBlocked = l.SlowestCallbackMs > th
+		gilBound := l.GIL != nil && l.GIL.LoopWaitMaxMs > th/2
+		switch {
+		case e.LoopBlocked && gilBound:
+			say("The event loop's callbacks were slowed by waiting for the GIL: the slowest, a %s callback, took %s, most of it waiting for the lock that computing threads held (the loop was busy %.0f%% of the run; its heartbeat ran up to %s late).",
+				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), 100*l.BusyFraction, FormatMs(l.LagMaxMs))
+		case e.LoopBlocked:
+			say("The event loop was blocked: one %s callback ran for %s without returning, and nothing else could run meanwhile (the loop was busy %.0f%% of the run; its heartbeat ran up to %s late).",
+				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), 100*l.BusyFraction, FormatMs(l.LagMaxMs))
+		default:
+			say("The event loop stayed free: its longest callback (%s) took %s, and its heartbeat was at most %s late.",
+				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), FormatMs(l.LagMaxMs))
+		}
+		if g := l.GIL; g != nil {
+			e.GILLoopWaitMs = g.LoopWaitMs
+			say("In all the loop waited %s to win the GIL back (at most %s at once; %d forced switches).",
+				FormatMs(g.LoopWaitMs), FormatMs(g.LoopWaitMaxMs), g.ForcedSwitches)
+		}
+	}
+	switch {
+	case e.Probes == 0:
+		say("No MainHandler probe was sent under load, so there is nothing to judge.")
+	case e.ProbesWaited > 0:
+		say("%d of %d MainHandler probes sent under load waited more than %s (idle p99 %s plus the %s threshold) for their answer; the longest waited %s, against %s idle.",
+			e.ProbesWaited, e.Probes, FormatMs(limit), FormatMs(base.P99Ms), FormatMs(th), FormatMs(e.LongestWaitMs), FormatMs(base.P99Ms))
+	case stalled == 0:
+		say("All %d MainHandler probes under load were answered within %s of the idle p99 (%s); the longest took %s.",
+			e.Probes, FormatMs(th), FormatMs(base.P99Ms), FormatMs(e.LongestWaitMs))
+	case loaded.Answered() > 0:
+		say("The %d MainHandler probes answered under load came within %s of the idle p99 (%s); the longest took %s.",
+			loaded.Answered(), FormatMs(th), FormatMs(base.P99Ms), FormatMs(e.LongestWaitMs))
+	}
+	if stalled > 0 {
+		say("%d of %d probes got no answer at all after waiting more than %s (they timed out, or the run was cut short).",
+			stalled, e.Probes, FormatMs(limit))
+	}
+	if e.ComplexWaves > 1 {
+		say("ComplexHandler answers came in %d waves (the slowest after %s): more requests were in flight than workers, so the rest queued for a free worker.",
+			e.ComplexWaves, FormatMs(r.Endpoints.Complex.Loaded.MaxMs))
+	}
+	e.Suggestion = suggest(r, e)
+	say("%s", e.Suggestion)
+	return e
+}
+
+// suggest names the fix the measurement points to.
+func suggest(r *Report, e *Explanation) string {
+	c := r.Config
+	starved := r.Verdict.Starved
+	switch {
+	case r.Target != TargetEmbedded && starved:
+		return "Something on the server's event loop blocks it while ComplexHandler runs: find the synchronous call in that handler and await a non-blocking version, or run it in an executor."
+	case r.Target != TargetEmbedded:
+		return "The server kept its loop free under this load: no fix needed."
+	case starved && c.Work == "cpu" && c.GIL && r.Mode == "pooled":
+		return "The threads take turns on the GIL, so a thread pool does not make Python computation parallel and the loop queues for the lock: move CPU-bound work to a process pool."
+	case starved && c.Work == "cpu":
+		return "The work is computation, and await does not make computation asynchronous: move it off the loop, to a process pool (or a thread pool where there is no GIL)."
+	case starved:
+		return "The work waits on blocking I/O on the loop itself: await a non-blocking version of the call (async mode), or hand it to a thread pool (pooled mode)."
+	case e.ComplexWaves > 1:
+		return fmt.Sprintf("MainHandler was not starved, but ComplexHandler queued for the pool's %d workers: if the work is I/O, a larger pool shortens the queue; if it is computation, more threads will not help.", c.Pool)
+	default:
+		return "No fix needed: MainHandler was not starved."
+	}
+}
+
+// waves counts the groups ComplexHandler's answers fell into when more
+// requests were in flight than workers: answers more than half a delay apart
+// start a new wave (the pooled staircase).
+func waves(r *Report) int {
+	d := r.Config.ComplexDelayMs
+	if d <= 0 || r.Mode != "pooled" || r.Config.Concurrency <= r.Config.Pool {
+		return 0
+	}
+	var lat []float64
+	for _, q := range r.Requests {
+		if q.Endpoint == "complex" && q.Error == "" {
+			lat = append(lat, q.LatencyMs)
+		}
+	}
+	if len(lat) == 0 {
+		return 0
+	}
+	sort.Float64s(lat)
+	n := 1
+	for i := 1; i < len(lat); i++ {
+		if lat[i]-lat[i-1] > d/2 {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteExplanation writes r's explanation as a short paragraph.
+func WriteExplanation(w io.Writer, r *Report) error {
+	e := r.Explanation
+	if e == nil {
+		e = Explain(r)
+	}
+	_, err := fmt.Fprintf(w, "\nWhat happened:\n%s\n", wrap(strings.Join(e.Sentences, " "), 96, "  "))
+	return err
+}
+
+// wrap folds text into lines of at most width columns, each indented.
+func wrap(text string, width int, indent string) string {
+	var b strings.Builder
+	line := indent
+	for _, word := range strings.Fields(text) {
+		if len(line)+1+len(word) > width && line != indent {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if line != indent {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line)
+	return b.String()
+}
+
+// Answered is how many requests got an answer (any status): those that
+// count in the percentiles.
+func (s StatsJSON) Answered() int {
+	n := s.Count
+	for class, k := range s.ErrorsByClass {
+		if !strings.HasPrefix(class, "status_") {
+			n -= k
+		}
+	}
+	return n
+}
