@@ -42,6 +42,9 @@ const (
 	DefaultPool         = 5
 	DefaultAddr         = "127.0.0.1:0"
 	DefaultDrain        = 5 * time.Second
+	// DefaultReadHeaderTimeout bounds how long a client may take to send a
+	// request's headers, so that a slowloris client cannot hold a connection.
+	DefaultReadHeaderTimeout = 5 * time.Second
 )
 
 // Config describes one embedded target.
@@ -59,6 +62,9 @@ type Config struct {
 	// zero means long enough for ten rounds of ComplexDelay plus a minute,
 	// so a queue of pooled requests is not cut off mid-staircase.
 	WriteTimeout time.Duration
+	// ReadHeaderTimeout bounds reading one request's headers, from the moment
+	// the server starts reading them; zero means DefaultReadHeaderTimeout.
+	ReadHeaderTimeout time.Duration
 	// ErrorLog receives net/http's own error messages; nil discards them.
 	ErrorLog io.Writer
 }
@@ -82,6 +88,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 10*c.ComplexDelay + time.Minute
+	}
+	if c.ReadHeaderTimeout == 0 {
+		c.ReadHeaderTimeout = DefaultReadHeaderTimeout
 	}
 	if c.ErrorLog == nil {
 		c.ErrorLog = io.Discard
@@ -111,6 +120,8 @@ func (c Config) Validate() error {
 		return bad("switch interval must be > 0, got %s", c.SwitchInterval)
 	case c.WriteTimeout < 0:
 		return bad("write timeout must be >= 0, got %s", c.WriteTimeout)
+	case c.ReadHeaderTimeout < 0:
+		return bad("read header timeout must be >= 0, got %s", c.ReadHeaderTimeout)
 	}
 	return nil
 }
