@@ -150,7 +150,7 @@ func (r *runner) work(ctx context.Context, end time.Duration) {
 			continue
 		}
 		backoff = min(max(2*backoff, minBackoff), maxBackoff)
-		if !r.waitUntil(ctx, timer, min(time.Since(r.start)+backoff, end)) {
+		if !r.waitUntil(ctx, timer, min(time.Since(r.start)+backoff, end), false) {
 			return
 		}
 	}
@@ -166,15 +166,18 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	<-timer.C
+	last := time.Duration(-1 << 62)
 	for hits := uint64(0); ; hits++ {
 		due, ok := r.opts.Pacer.Next(hits)
 		if !ok || !r.reserve() {
 			return
 		}
 		scheduled := r.loadStart + due
-		if !r.waitUntil(ctx, timer, scheduled) {
+		spin := due-last >= minSpinInterval || runtime.GOMAXPROCS(0) >= 2
+		if !r.waitUntil(ctx, timer, scheduled, spin) {
 			return
 		}
+		last = due
 		fired := time.Since(r.start)
 		wg.Go(func() {
 			if slots != nil {
@@ -190,13 +193,25 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 
 // spinWindow is how long before a probe is due the generator stops sleeping
 // on a timer and yields in a loop instead: timers wake up to a millisecond
-// late on a virtual machine, and that lateness would be blamed on the target.
-const spinWindow = 1500 * time.Microsecond
+// late on an idle virtual machine, and that lateness would be blamed on the
+// target. Spinning keeps the goroutine runnable, which with a single P
+// delays the network poller and so the answers of earlier probes; there it
+// is used only when probes are at least minSpinInterval apart. Otherwise a
+// probe may be sent up to a timer tick late: it is sent at once, keeps its
+// scheduled time, and the lateness shows as generator lag.
+const (
+	spinWindow      = 1500 * time.Microsecond
+	minSpinInterval = 10 * time.Millisecond
+)
 
 // waitUntil returns when the run reaches the offset at, or false when ctx is
-// done first.
-func (r *runner) waitUntil(ctx context.Context, timer *time.Timer, at time.Duration) bool {
-	if wait := at - time.Since(r.start) - spinWindow; wait > 0 {
+// done first. spin asks for the precise wait described at spinWindow.
+func (r *runner) waitUntil(ctx context.Context, timer *time.Timer, at time.Duration, spin bool) bool {
+	window := time.Duration(0)
+	if spin {
+		window = spinWindow
+	}
+	if wait := at - time.Since(r.start) - window; wait > 0 {
 		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
@@ -204,7 +219,7 @@ func (r *runner) waitUntil(ctx context.Context, timer *time.Timer, at time.Durat
 		case <-timer.C:
 		}
 	}
-	for time.Since(r.start) < at {
+	for spin && time.Since(r.start) < at {
 		if ctx.Err() != nil {
 			return false
 		}
