@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"syscall"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // NewClient returns an HTTP/1.1 client tuned for load: keep-alive on, enough
@@ -56,13 +58,14 @@ func Classify(err error) ErrorClass {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ErrCanceled
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout(),
+		errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout), errors.Is(err, fasthttp.ErrTLSHandshakeTimeout):
 		return ErrTimeout
 	case errors.As(err, &dnsErr):
 		return ErrDNS
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return ErrRefused
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, fasthttp.ErrConnectionClosed),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return ErrReset
 	case errors.As(err, &certErr), errors.As(err, &hdrErr), errors.As(err, &alert),

@@ -54,7 +54,8 @@ type Options struct {
 	ComplexBody   []byte
 	// Insecure skips TLS certificate checks, for self-signed test servers.
 	Insecure bool
-	// Client sends the requests; nil means a client built by NewClient.
+	// Client, when set, sends the requests through net/http; nil means
+	// blockprobe's own fasthttp client, which is faster.
 	Client *http.Client
 	// Pacer schedules the probes; nil means a ConstantPacer at Rate.
 	Pacer Pacer
@@ -132,9 +133,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Pacer == nil {
 		o.Pacer = ConstantPacer{Rate: o.Rate, Start: o.ProbeOffset, Stop: o.Duration}
-	}
-	if o.Client == nil {
-		o.Client = NewClient(o.Concurrency+64, o.Timeout, o.Insecure)
 	}
 	if o.ComplexMethod == "" {
 		o.ComplexMethod = http.MethodGet

@@ -1,11 +1,9 @@
 package probe
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime"
 	"sync"
@@ -48,7 +46,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		t.Stop()
 	})
 	defer stopGrace()
-	r.reqCtx = reqCtx
+	r.sender = newSender(reqCtx, &o)
+	defer r.sender.close()
 
 	if err := r.warmUp(ctx); err != nil {
 		return nil, err
@@ -73,7 +72,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 type runner struct {
 	opts      Options
 	start     time.Time
-	reqCtx    context.Context
+	sender    sender
 	loadStart time.Duration
 	sent      atomic.Int64
 
@@ -247,21 +246,13 @@ func (r *runner) add(rec Record) {
 	}
 }
 
-// send makes one request to ep and records it. The body is read to the end
-// so the connection can be reused and the latency includes the whole answer.
+// send makes one request to ep and records it.
 func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {
 	now := time.Since(r.start)
 	rec := Record{Endpoint: ep, Phase: ph, Scheduled: scheduled, Fired: now, Start: now}
-	req, err := r.request(ep)
-	if err == nil {
-		var resp *http.Response
-		if resp, err = r.opts.Client.Do(req); err == nil {
-			rec.Status = resp.StatusCode
-			_, err = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	}
+	status, err := r.sender.do(ep)
 	rec.End = time.Since(r.start)
+	rec.Status = status
 	if err != nil {
 		rec.Status = 0
 		rec.Err, rec.Detail = Classify(err), err.Error()
@@ -269,26 +260,4 @@ func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {
 		rec.Err, rec.Detail = ErrStatus, http.StatusText(rec.Status)
 	}
 	return rec
-}
-
-func (r *runner) request(ep Endpoint) (*http.Request, error) {
-	o := r.opts
-	method, url, body := http.MethodGet, o.MainURL, io.Reader(nil)
-	if ep == Complex {
-		method, url = o.ComplexMethod, o.ComplexURL
-		if o.ComplexBody != nil {
-			body = bytes.NewReader(o.ComplexBody)
-		}
-	}
-	req, err := http.NewRequestWithContext(r.reqCtx, method, url, body)
-	if err != nil {
-		return nil, err
-	}
-	for k, vs := range o.Header {
-		req.Header[k] = vs
-	}
-	if host := o.Header.Get("Host"); host != "" {
-		req.Host = host
-	}
-	return req, nil
 }

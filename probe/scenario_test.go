@@ -42,14 +42,9 @@ func options(base string, d time.Duration) Options {
 	}
 }
 
-// run runs o and closes the client's idle connections afterwards, so that no
-// goroutine outlives the test.
+// run runs o with blockprobe's own client, as the CLI does.
 func run(t *testing.T, ctx context.Context, o Options) (*Result, error) {
 	t.Helper()
-	if o.Client == nil {
-		o.Client = NewClient(16, o.Timeout, false)
-	}
-	defer o.Client.CloseIdleConnections()
 	return Run(ctx, o)
 }
 
@@ -285,3 +280,34 @@ type counter struct{ n atomic.Int64 }
 
 func (c *counter) PhaseStarted(Phase, int, time.Duration) {}
 func (c *counter) RequestDone(Record)                     { c.n.Add(1) }
+
+// Both senders speak TLS to a self-signed server when told to skip the
+// certificate check, and report a TLS error when not.
+func TestTLSTargets(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name     string
+		netHTTP  bool
+		insecure bool
+	}{{"fasthttp insecure", false, true}, {"net/http insecure", true, true}, {"fasthttp verified", false, false}, {"net/http verified", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := options(srv.URL, 100*time.Millisecond)
+			o.Insecure = tc.insecure
+			if tc.netHTTP {
+				o.Client = NewClient(4, time.Second, tc.insecure)
+				defer o.Client.CloseIdleConnections()
+			}
+			res, err := run(t, context.Background(), o)
+			if !tc.insecure {
+				if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), string(ErrTLS)) {
+					t.Errorf("self-signed certificate checked: err %v, want ErrUnreachable (tls)", err)
+				}
+				return
+			}
+			if err != nil || res.MainLoaded.OK == 0 || res.ComplexLoaded.OK == 0 {
+				t.Errorf("err %v; want answered probes and load over TLS", err)
+			}
+		})
+	}
+}
