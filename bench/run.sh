@@ -44,7 +44,7 @@ start() { # start PORT CMD...: a server pinned to the server core
   waitport "$port" || { echo "server on $port did not start: $*" >&2; exit 1; }
 }
 start 18081 "$OUT/hello" -addr 127.0.0.1:18081 -sleep 1h
-start 18082 "$BP" serve --mode async --addr 127.0.0.1:18082 --complex-delay 3s
+start 18082 "$BP" serve --mode async --addr 127.0.0.1:18082 --complex-delay 4s
 HELLO=http://127.0.0.1:18081
 
 # json_get FILE EXPR: a figure from a blockprobe JSON report
@@ -152,10 +152,11 @@ echo "goal 3: scale..." >&2
 SRV=$(pgrep -f "serve --mode async --addr 127.0.0.1:18082" | head -1)
 rss() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 idle=$(rss "$SRV")
-$C "$BP" run --target http://127.0.0.1:18082 --concurrency 10000 --duration 3s --rate 200 --timeout 20s \
+# Probes start 2s in, once the 10,000 connections are open and their requests suspended.
+$C "$BP" run --target http://127.0.0.1:18082 --concurrency 10000 --duration 3.5s --probe-delay 2s --rate 200 --timeout 20s \
   --format json -o "$OUT/scale-10k.json" >/dev/null 2>"$OUT/scale-10k.err" &
 rp=$!
-sleep 2.2; busy=$(rss "$SRV"); wait $rp
+sleep 2.5; busy=$(rss "$SRV"); wait $rp
 inflight=$(json_get "$OUT/scale-10k.json" "d['endpoints']['complex']['loaded']['count']")
 mp99=$(json_get "$OUT/scale-10k.json" "d['endpoints']['main']['loaded']['p99_ms']")
 echo "- 10,000 concurrent suspended \`/complex\` requests on \`serve --mode async\`: $inflight answered; MainHandler p99 under that load **$(printf %.2f "$mp99") ms** (goal < 5 ms); server RSS $((idle/1024)) MiB idle, $((busy/1024)) MiB with them suspended: **$(( (busy-idle)*1024/10000 )) bytes per suspended request** (goal below ~10 KB; this counts net/http's per-connection goroutine and buffers, not only the loop's timer)." >>"$RES"

@@ -26,6 +26,7 @@ type scenarioFlags struct {
 	maxRequests     int
 	probeConns      int
 	repeat          int
+	probeDelay      time.Duration
 	maxRecords      int
 	headers         []string
 	method          string
@@ -51,6 +52,7 @@ func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.maxRequests, "max-requests", probe.DefaultMaxRequests, "cap on the number of requests in one run")
 	fs.IntVar(&f.probeConns, "probe-conns", 0, "cap on MainHandler probes in flight (0: none); a cap shows what coordinated omission hides")
 	fs.IntVar(&f.repeat, "repeat", 1, "run the scenario N times and report the median of each figure, with its spread")
+	fs.DurationVar(&f.probeDelay, "probe-delay", 0, "start probing this long after the load starts (default 20ms; longer to probe only once a heavy load is in place)")
 	fs.IntVar(&f.maxRecords, "max-records", probe.DefaultMaxRecords, "request records kept for the report; figures still count every request")
 	fs.StringArrayVar(&f.headers, "header", nil, "add a header to every request, 'Name: value' (repeatable)")
 	fs.StringVar(&f.method, "method", http.MethodGet, "HTTP method of the ComplexHandler request")
@@ -88,6 +90,8 @@ func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration)
 		return usageErrorf("--probe-conns must be >= 0, got %d", f.probeConns)
 	case f.repeat < 1 || f.repeat > 100:
 		return usageErrorf("--repeat must be between 1 and 100, got %d", f.repeat)
+	case f.probeDelay < 0 || f.probeDelay >= f.duration:
+		return usageErrorf("--probe-delay must be >= 0 and shorter than --duration (%s), got %s", f.duration, f.probeDelay)
 	case f.maxRecords < 1:
 		return usageErrorf("--max-records must be >= 1, got %d", f.maxRecords)
 	case !validMethod(f.method):
@@ -127,6 +131,7 @@ func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 		MaxRequests:     f.maxRequests,
 		ProbeConns:      f.probeConns,
 		MaxRecords:      f.maxRecords,
+		ProbeOffset:     f.probeDelay,
 		Header:          f.header,
 		ComplexMethod:   f.method,
 		ComplexBody:     f.bodyData,

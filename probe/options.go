@@ -29,7 +29,8 @@ type Options struct {
 	// six connections per host or a closed-loop tool do: their uncorrected
 	// latency then hides the wait, their corrected latency does not.
 	ProbeConns int
-	// ProbeOffset delays the first probe after the load starts, so that the
+	// ProbeOffset delays the first probe after the load starts (zero means
+	// 20ms, or a tenth of a shorter window), so that the
 	// load has reached the target when probing begins.
 	ProbeOffset time.Duration
 	// Timeout bounds each request.
@@ -106,6 +107,8 @@ func (o Options) Validate() error {
 		return bad("starve threshold must be >= 0, got %s", o.StarveThreshold)
 	case o.ProbeConns < 0:
 		return bad("probe connections must be >= 0, got %d", o.ProbeConns)
+	case o.ProbeOffset < 0 || o.ProbeOffset >= o.Duration:
+		return bad("probe delay must be >= 0 and shorter than the load window, got %s", o.ProbeOffset)
 	case o.MaxRecords < 0:
 		return bad("max records must be >= 0, got %d", o.MaxRecords)
 	case o.MaxRequests < 0:
