@@ -11,7 +11,7 @@ import (
 )
 
 // Formats a report can be written in.
-var formats = []string{"text", "json", "csv", "markdown", "gobench"}
+var formats = []string{"text", "json", "csv", "markdown", "gobench", "html"}
 
 // outputFlags say how and where reports are written, shared by run,
 // compare and report.
@@ -22,6 +22,45 @@ type outputFlags struct {
 	noProgress bool
 	results    string
 	explain    bool
+	// timeline ends the text report with the run drawn over time, width
+	// columns wide, in colour when color is set (see decideTimeline).
+	timeline bool
+	width    int
+	color    bool
+}
+
+// Drawing the timeline without --timeline takes a terminal at least
+// autoTimelineWidth columns wide; without a terminal it is drawn
+// defaultTimelineWidth columns wide.
+const (
+	autoTimelineWidth    = 100
+	defaultTimelineWidth = 100
+)
+
+// registerTimeline adds --timeline, for run.
+func (f *outputFlags) registerTimeline(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.timeline, "timeline", false, "after the text report, draw the run over time (default: on a terminal at least 100 columns wide, outside CI)")
+}
+
+// decideTimeline settles whether the text report ends with the timeline,
+// how wide and in what colours. --timeline (given, so set) decides alone;
+// without it the timeline is drawn only on a terminal at least
+// autoTimelineWidth columns wide, outside CI. Colour needs the report to go
+// to a terminal and NO_COLOR to be unset.
+func (f *outputFlags) decideTimeline(io IOStreams, set bool) error {
+	if set && f.timeline && f.format != "text" {
+		return usageErrorf("--timeline goes with --format text (the html format draws its own)")
+	}
+	tty := io.OutIsTerminal && f.output == ""
+	if !set {
+		f.timeline = tty && !io.CI && io.OutWidth >= autoTimelineWidth
+	}
+	f.width = defaultTimelineWidth
+	if tty && io.OutWidth > 0 {
+		f.width = io.OutWidth
+	}
+	f.color = tty && !io.NoColor
+	return nil
 }
 
 func (f *outputFlags) register(fs *pflag.FlagSet) {
@@ -72,13 +111,24 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 			return report.WriteMarkdown(w, runs)
 		case f.format == "gobench":
 			return report.WriteGobench(w, runs)
+		case f.format == "html":
+			return report.WriteHTML(w, runs)
 		case compare:
 			return report.WriteCompareText(w, runs)
 		default:
-			if err := report.WriteText(w, runs[0]); err != nil || !f.explain {
+			if err := report.WriteText(w, runs[0]); err != nil {
 				return err
 			}
-			return report.WriteExplanation(w, runs[0])
+			if f.explain {
+				if err := report.WriteExplanation(w, runs[0]); err != nil {
+					return err
+				}
+			}
+			if !f.timeline {
+				return nil
+			}
+			fmt.Fprintln(w)
+			return report.WriteTimeline(w, runs[0], f.width, f.color)
 		}
 	}
 	if f.output == "" {

@@ -53,6 +53,8 @@ partial report is still printed).`,
   blockprobe run --mode async --complex-delay 1s --format json | jq .verdict
   blockprobe run --mode pooled --pool 5 --concurrency 10 --format markdown
   blockprobe run --mode blocking --expect 'main.loaded.p99>1s'
+  blockprobe run --mode blocking --complex-delay 1s --timeline
+  blockprobe run --mode blocking --format html -o report.html
   blockprobe run --target http://127.0.0.1:8888 --duration 10s --expect not-starved`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -65,6 +67,7 @@ partial report is still printed).`,
 	o.Scenario.register(f)
 	o.Output.register(f)
 	o.Output.registerResults(f)
+	o.Output.registerTimeline(f)
 	f.StringVar(&o.TargetURL, "target", "", "probe this external server (base URL) instead of the embedded target")
 	f.StringVar(&o.MainPath, "main-path", target.MainPath, "MainHandler's path on the target")
 	f.StringVar(&o.ComplexPath, "complex-path", target.ComplexPath, "ComplexHandler's path on the target")
@@ -76,6 +79,9 @@ partial report is still printed).`,
 func (o *RunOptions) Run(ctx context.Context, fs *pflag.FlagSet) error {
 	s, err := o.subject(fs)
 	if err != nil {
+		return err
+	}
+	if err := o.Output.decideTimeline(o.IO, fs.Changed("timeline")); err != nil {
 		return err
 	}
 	m := &measurement{io: o.IO, scenario: &o.Scenario, command: o.Command}
