@@ -8,6 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-5s}
+ROUNDS=${ROUNDS:-3} # each comparison runs this many times, interleaved; tables give medians
 SECS=${DUR%s}
 OUT=bench/out
 mkdir -p "$OUT"
@@ -90,14 +91,25 @@ import json,sys; r=json.load(open(sys.argv[1])); l=r['latencies']
 print(r['throughput'], l['50th']/1e6, l['99th']/1e6)" "$f");;
   esac
 }
-for g in wrk blockprobe hey bombardier vegeta; do
-  if [ "$g" != blockprobe ] && ! have "$g"; then row "$g" "not installed" "" "" ""; continue; fi
-  gen "$g"
+# median VALUES...: the median of the numbers given
+median() { python3 -c "import statistics,sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+declare -A ALL_RPS ALL_P50 ALL_P99 ALL_RATIO
+for round in $(seq "$ROUNDS"); do
+  for g in wrk blockprobe hey bombardier vegeta; do
+    [ "$g" = blockprobe ] || have "$g" || continue
+    gen "$g"
+    ALL_RPS[$g]+=" ${RPS[$g]}"; ALL_P50[$g]+=" ${P50[$g]}"; ALL_P99[$g]+=" ${P99[$g]}"
+  done
+  for g in blockprobe hey bombardier vegeta; do # ratios within the round: the machine's noise cancels
+    [ -n "${RPS[$g]:-}" ] && [ -n "${RPS[wrk]:-}" ] && ALL_RATIO[$g]+=" $(python3 -c "print(${RPS[$g]}/${RPS[wrk]})")"
+  done
 done
 for g in wrk blockprobe hey bombardier vegeta; do
-  [ -n "${RPS[$g]:-}" ] || continue
-  ratio=$(python3 -c "print(f'{$(printf %s "${RPS[$g]}")/${RPS[wrk]:-1}:.2f}')")
-  row "$g" "$(printf %.0f "${RPS[$g]}")" "$(printf %.2fms "${P50[$g]}")" "$(printf %.2fms "${P99[$g]}")" "$ratio"
+  if [ -z "${ALL_RPS[$g]:-}" ]; then row "$g" "not installed" "" "" ""; continue; fi
+  ratio=1.00
+  [ "$g" != wrk ] && ratio=$(printf %.2f "$(median ${ALL_RATIO[$g]})")
+  row "$g" "$(printf %.0f "$(median ${ALL_RPS[$g]})")" "$(printf %.2fms "$(median ${ALL_P50[$g]})")" \
+      "$(printf %.2fms "$(median ${ALL_P99[$g]})")" "$ratio (rounds:$(for r in ${ALL_RATIO[$g]:-1}; do printf ' %.2f' "$r"; done))"
 done
 
 ##### Goal 2: the embedded target's request path, under wrk
@@ -124,19 +136,26 @@ PY
 )
 }
 if have wrk; then
-  tgt nethttp "$HELLO/"
-  tgt embedded "http://127.0.0.1:18082/"
+  targets=(nethttp embedded)
   if /usr/bin/python3 -c 'import tornado' 2>/dev/null; then
     start 18083 /usr/bin/python3 examples/tornado/server.py --mode async --port 18083
-    tgt tornado "http://127.0.0.1:18083/"
+    targets+=(tornado)
   fi
-  for t in nethttp embedded tornado; do
-    [ -n "${TRPS[$t]:-}" ] || continue
-    row "$t" "$(printf %.0f "${TRPS[$t]}")" "$(printf %.2fms "${TP50[$t]}")" "$(printf %.2fms "${TP99[$t]}")" \
-        "$(python3 -c "print(f'{${TRPS[$t]}/${TRPS[nethttp]}:.2f}')")"
+  declare -A TURL=([nethttp]="$HELLO/" [embedded]="http://127.0.0.1:18082/" [tornado]="http://127.0.0.1:18083/")
+  declare -A T_RPS T_P50 T_P99 T_RATIO
+  for round in $(seq "$ROUNDS"); do
+    for t in "${targets[@]}"; do
+      tgt "$t" "${TURL[$t]}"
+      T_RPS[$t]+=" ${TRPS[$t]}"; T_P50[$t]+=" ${TP50[$t]}"; T_P99[$t]+=" ${TP99[$t]}"
+      T_RATIO[$t]+=" $(python3 -c "print(${TRPS[$t]}/${TRPS[nethttp]})")"
+    done
   done
-  [ -n "${TRPS[tornado]:-}" ] && echo "
-Embedded async / Tornado: $(python3 -c "print(f'{${TRPS[embedded]}/${TRPS[tornado]}:.1f}x')")" >>"$RES"
+  for t in "${targets[@]}"; do
+    row "$t" "$(printf %.0f "$(median ${T_RPS[$t]})")" "$(printf %.2fms "$(median ${T_P50[$t]})")" \
+        "$(printf %.2fms "$(median ${T_P99[$t]})")" "$(printf %.2f "$(median ${T_RATIO[$t]})") (rounds:$(for r in ${T_RATIO[$t]}; do printf ' %.2f' "$r"; done))"
+  done
+  [ -n "${T_RPS[tornado]:-}" ] && echo "
+Embedded async / Tornado: $(python3 -c "print(f'{$(median ${T_RPS[embedded]})/$(median ${T_RPS[tornado]}):.1f}x')"); net/http / Tornado: $(python3 -c "print(f'{$(median ${T_RPS[nethttp]})/$(median ${T_RPS[tornado]}):.1f}x')")." >>"$RES"
 else
   row "wrk not installed" "" "" "" ""
 fi
@@ -196,6 +215,6 @@ if have vegeta; then
   row "vegeta (from its send)" "$(printf %.3fms "$v50")" "$(printf %.3fms "$v99")"
   echo "
 Measured the same way (from the actual send), blockprobe/vegeta: p50 $(python3 -c "print(f'{$bpu50/$v50:.2f}')"), p99 $(python3 -c "print(f'{$bpu99/$v99:.2f}')").
-The overhead blockprobe adds to its corrected figures is its own send lag: median $(python3 -c "print(f'{$lag50*1000:.0f}')") µs between a probe's schedule and its send (a timer tick: with one core the generator does not spin-wait at this rate), p99 $(json_get "$OUT/acc-bp.json" "d['generator_lag_p99_ms']") ms (\\`generator_lag_p99_ms\\`)." >>"$RES"
+The overhead blockprobe adds to its corrected figures is its own send lag: median $(python3 -c "print(f'{$lag50*1000:.0f}')") µs between a probe's schedule and its send (a timer tick: with one core the generator does not spin-wait at this rate), p99 $(json_get "$OUT/acc-bp.json" "d['generator_lag_p99_ms']") ms (generator_lag_p99_ms)." >>"$RES"
 fi
 cat "$RES"
