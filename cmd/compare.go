@@ -92,6 +92,9 @@ func (o *CompareOptions) subjects(fs *pflag.FlagSet) ([]subject, error) {
 	seen := map[string]bool{}
 	for _, mode := range o.Modes {
 		mode = strings.TrimSpace(mode)
+		if _, err := target.ParseMode(mode); err != nil {
+			return nil, usageErrorf("--modes: %v", err)
+		}
 		cfg, err := o.Target.config(mode)
 		if err != nil {
 			return nil, err

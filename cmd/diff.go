@@ -61,6 +61,9 @@ func (o *DiffOptions) Run(oldPath, newPath string) error {
 		return err
 	}
 	changes, only := report.Diff(oldRuns, newRuns, tol, ms(o.Floor))
+	if len(changes) == 0 {
+		return usageErrorf("%s and %s have no run in common (runs are matched by name): nothing to compare", oldPath, newPath)
+	}
 	if err := report.WriteDiff(o.IO.Out, changes, only); err != nil {
 		return withCode(ExitTarget, err)
 	}
@@ -83,7 +86,7 @@ func parseTolerance(s string) (float64, error) {
 	if pct {
 		f /= 100
 	}
-	if err != nil || f < 0 || f > 100 {
+	if err != nil || !(f >= 0 && f <= 100) { // rejects NaN too
 		return 0, usageErrorf("--tolerance %q: want a fraction such as 0.1 or a percentage such as 10%%", s)
 	}
 	return f, nil
@@ -91,14 +94,21 @@ func parseTolerance(s string) (float64, error) {
 
 // readReports reads the runs of a saved report file.
 func readReports(path string) ([]*report.Report, error) {
+	runs, _, err := readDocument(path)
+	return runs, err
+}
+
+// readDocument reads a saved report file and says whether it holds a
+// comparison.
+func readDocument(path string) ([]*report.Report, bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usageErrorf("%v", err)
+		return nil, false, usageErrorf("%v", err)
 	}
 	defer f.Close()
-	runs, err := report.DecodeAny(f)
+	runs, comparison, err := report.DecodeDocument(f)
 	if err != nil {
-		return nil, usageErrorf("%s: %v", path, err)
+		return nil, false, usageErrorf("%s: %v", path, err)
 	}
-	return runs, nil
+	return runs, comparison, nil
 }

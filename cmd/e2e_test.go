@@ -253,6 +253,10 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"results with repeat", []string{"run", "--results", "r.ndjson", "--repeat", "2"}},
 		{"unparsable threshold", []string{"run", "--expect", "main.loaded.p99<soon"}},
 		{"zero max records", []string{"run", "--max-records", "0"}},
+		{"NaN rate", []string{"run", "--rate", "NaN"}},
+		{"explain with csv", []string{"run", "--explain", "--format", "csv"}},
+		{"unknown mode in compare", []string{"compare", "--modes", "blocking,threaded"}},
+		{"NaN tolerance", []string{"diff", "--tolerance", "NaN", "a.json", "b.json"}},
 		{"serve zero pool", []string{"serve", "--pool", "0"}},
 	}
 	for _, tc := range cases {

@@ -170,3 +170,35 @@ func TestHeadersMethodAndBodyReachTheTarget(t *testing.T) {
 		t.Errorf("external report does not say loop figures are unavailable:\n%s", res.stdout)
 	}
 }
+
+// A ComplexHandler path that does not exist applies no load: the run must
+// not pass as "not starved".
+func TestWrongComplexPathIsAFailedRun(t *testing.T) {
+	url := serveInBackground(t, "blocking", "300ms")
+	res := blockprobe(t, "run", "--target", url, "--complex-path", "/typo", "--duration", "300ms", "--expect", "not-starved")
+	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "no load was applied") || !strings.Contains(res.stderr, "status_404") {
+		t.Errorf("exit %d, stderr %q: want exit 3 saying no load was applied (status_404)", res.code, res.stderr)
+	}
+}
+
+// A saved comparison of one run stays a comparison when rendered again.
+func TestReportKeepsTheShapeOfAComparison(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c1.json")
+	if res := blockprobe(t, "compare", "--modes", "async", "--complex-delay", "100ms", "--format", "json", "-o", path); res.code != 0 {
+		t.Fatalf("compare: exit %d: %s", res.code, res.stderr)
+	}
+	res := blockprobe(t, "report", path, "--format", "json")
+	var doc struct {
+		Runs []json.RawMessage `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil || len(doc.Runs) != 1 {
+		t.Errorf("report of a one-run comparison: %v, %d runs; want {\"runs\": [one]}", err, len(doc.Runs))
+	}
+	other := filepath.Join(t.TempDir(), "b.json")
+	if r := blockprobe(t, "run", "--mode", "blocking", "--complex-delay", "100ms", "--format", "json", "-o", other); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := blockprobe(t, "diff", path, other); r.code != bp.ExitUsage || !strings.Contains(r.stderr, "no run in common") {
+		t.Errorf("diff of reports with no run in common: exit %d, %q; want 2", r.code, r.stderr)
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -222,7 +224,11 @@ func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
 		return meta
 	}
 	if n := res.MainLoaded.Count; n < 5 && !res.Partial {
-		meta.Notes = append(meta.Notes, fmt.Sprintf("only %d MainHandler probes under load: raise --rate or --duration for a steadier p99", n))
+		raise := "--rate or --duration"
+		if total := res.MainBaseline.Count + n + res.ComplexLoaded.Count; total >= sc.maxRequests {
+			raise = "--max-requests (the run reached it)"
+		}
+		meta.Notes = append(meta.Notes, fmt.Sprintf("only %d MainHandler probes under load: raise %s for a steadier p99", n, raise))
 	}
 	return meta
 }
@@ -312,7 +318,23 @@ func failure(r *report.Report) string {
 	if conn > 0 {
 		return fmt.Sprintf("%d requests failed at the connection level (refused, reset, ...): the target failed during the run", conn)
 	}
+	if c := r.Endpoints.Complex.Loaded; c.Count > 0 && c.OK == 0 {
+		return fmt.Sprintf("none of %d ComplexHandler requests succeeded (%s): no load was applied; check --complex-path", c.Count, classes(c))
+	}
+	if m := r.Endpoints.Main.Loaded; m.Count > 0 && m.OK == 0 && m.Answered() > 0 {
+		return fmt.Sprintf("none of %d MainHandler probes got a 2xx answer (%s): check --main-path", m.Count, classes(m))
+	}
 	return ""
+}
+
+// classes lists a row's error classes, e.g. "status_404 12, timeout 1".
+func classes(s report.StatsJSON) string {
+	keys := slices.Sorted(maps.Keys(s.ErrorsByClass))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, s.ErrorsByClass[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func shutdownQuietly(srv *target.Server) {

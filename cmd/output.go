@@ -85,6 +85,9 @@ func (f *outputFlags) validate() error {
 	if f.requests && f.format != "csv" {
 		return usageErrorf("--requests goes with --format csv")
 	}
+	if f.explain && !contains([]string{"text", "json", "html"}, f.format) {
+		return usageErrorf("--explain goes with --format text, json or html (json and html carry the explanation always)")
+	}
 	if f.output != "" {
 		if err := report.CheckWritable(f.output); err != nil {
 			return usageErrorf("--output: %v", err)
@@ -114,7 +117,16 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 		case f.format == "html":
 			return report.WriteHTML(w, runs)
 		case compare:
-			return report.WriteCompareText(w, runs)
+			if err := report.WriteCompareText(w, runs); err != nil || !f.explain {
+				return err
+			}
+			for _, r := range runs {
+				fmt.Fprintf(w, "\n%s:", r.Name())
+				if err := report.WriteExplanation(w, r); err != nil {
+					return err
+				}
+			}
+			return nil
 		default:
 			if err := report.WriteText(w, runs[0]); err != nil {
 				return err
@@ -132,7 +144,7 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 		}
 	}
 	if f.output == "" {
-		return render(out)
+		return withCode(ExitTarget, render(out))
 	}
 	if err := report.WriteFileAtomic(f.output, render); err != nil {
 		return withCode(ExitTarget, err)

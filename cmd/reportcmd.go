@@ -35,9 +35,9 @@ func (o *ReportOptions) Run(path string) error {
 	if err := o.Output.validate(); err != nil {
 		return err
 	}
-	runs, err := readReports(path)
+	runs, comparison, err := readDocument(path)
 	if err != nil {
 		return err
 	}
-	return o.Output.write(o.IO.Out, o.IO.ErrOut, runs, len(runs) > 1)
+	return o.Output.write(o.IO.Out, o.IO.ErrOut, runs, comparison)
 }

@@ -37,7 +37,10 @@ func NewClient(conns int, timeout time.Duration, insecure bool) *http.Client {
 		TLSClientConfig:       &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // the user asked, for self-signed test servers
 		ResponseHeaderTimeout: 0,                                         // the per-request timeout bounds it
 	}
-	return &http.Client{Transport: tr, Timeout: timeout}
+	// Redirects are answers to measure, not to follow: fasthttp does not
+	// follow them either.
+	noRedirects := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: noRedirects}
 }
 
 // Classify sorts a request's error into its class.

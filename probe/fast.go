@@ -50,9 +50,14 @@ func newFastSender(ctx context.Context, o *Options) *fastSender {
 				}
 				return s.track(c)
 			},
-			TLSConfig:                     &tls.Config{InsecureSkipVerify: o.Insecure, ServerName: u.Hostname()}, //nolint:gosec // the user asked, for self-signed test servers
-			MaxConns:                      1 << 20,                                                               // never refuse a request for want of a connection
-			MaxIdleConnDuration:           2 * time.Second,
+			TLSConfig:           &tls.Config{InsecureSkipVerify: o.Insecure, ServerName: u.Hostname()}, //nolint:gosec // the user asked, for self-signed test servers
+			MaxConns:            1 << 20,                                                               // never refuse a request for want of a connection
+			MaxIdleConnDuration: 2 * time.Second,
+			// One attempt per request: fasthttp retries idempotent requests
+			// up to five times by default, which would hide resets and send
+			// the target more load than asked for.
+			MaxIdemponentCallAttempts:     1,
+			RetryIfErr:                    func(*fasthttp.Request, int, error) (bool, bool) { return false, false },
 			NoDefaultUserAgentHeader:      true,
 			DisableHeaderNamesNormalizing: true,
 			DisablePathNormalizing:        true,

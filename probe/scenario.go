@@ -46,6 +46,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		t.Stop()
 	})
 	defer stopGrace()
+	r.reqCtx = reqCtx
 	r.sender = newSender(reqCtx, &o)
 	defer r.sender.close()
 
@@ -72,6 +73,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 type runner struct {
 	opts      Options
 	start     time.Time
+	reqCtx    context.Context
 	sender    sender
 	loadStart time.Duration
 	sent      atomic.Int64
@@ -124,6 +126,26 @@ func (r *runner) load(ctx context.Context) {
 	}
 	r.probe(ctx, &wg)
 	wg.Wait()
+}
+
+// waitForSlot takes one of slots for a probe due at scheduled. When the
+// probe's timeout or the run's cancellation comes first, it returns the
+// probe's record, failed without being sent, and false.
+func (r *runner) waitForSlot(slots chan struct{}, scheduled, fired time.Duration) (Record, bool) {
+	t := time.NewTimer(max(0, scheduled+r.opts.Timeout-time.Since(r.start)))
+	defer t.Stop()
+	rec := Record{Endpoint: Main, Phase: Loaded, Scheduled: scheduled, Fired: fired}
+	select {
+	case slots <- struct{}{}:
+		return rec, true
+	case <-t.C:
+		rec.Err, rec.Detail = ErrTimeout, "no free probe connection (--probe-conns) within the timeout"
+	case <-r.reqCtx.Done():
+		rec.Err, rec.Detail = ErrCanceled, "interrupted while waiting for a probe connection"
+	}
+	rec.Start = time.Since(r.start)
+	rec.End = rec.Start
+	return rec, false
 }
 
 // Backoff of a load worker whose requests fail at the connection level: a
@@ -180,7 +202,12 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 		fired := time.Since(r.start)
 		wg.Go(func() {
 			if slots != nil {
-				slots <- struct{}{} // wait for a free connection, as a capped client does
+				// Wait for a free connection, as a capped client does, but
+				// not past the request's timeout or an interrupt.
+				if rec, waited := r.waitForSlot(slots, scheduled, fired); !waited {
+					r.add(rec)
+					return
+				}
 				defer func() { <-slots }()
 			}
 			rec := r.send(Main, Loaded, scheduled)

@@ -133,7 +133,7 @@ func TestRunRefusesAnUnreachableTarget(t *testing.T) {
 	ln.Close() // nothing listens there now
 	start := time.Now()
 	_, err = run(t, context.Background(), options(base, time.Second))
-	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "refused") {
+	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), ": "+string(ErrRefused)+" (") {
 		t.Errorf("err = %v, want ErrUnreachable (connection refused)", err)
 	}
 	if time.Since(start) > 2*time.Second {
@@ -309,5 +309,52 @@ func TestTLSTargets(t *testing.T) {
 				t.Errorf("err %v; want answered probes and load over TLS", err)
 			}
 		})
+	}
+}
+
+// Every request the target saw is a record, and every reset is counted: the
+// client must not retry behind the run's back.
+func TestResetsAreNotRetried(t *testing.T) {
+	var seen atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := seen.Add(1)
+		if r.URL.Path == "/complex" || n%2 == 0 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.(*net.TCPConn).SetLinger(0)
+				conn.Close()
+			}
+		}
+	}))
+	defer srv.Close()
+	o := options(srv.URL, 300*time.Millisecond)
+	res, err := run(t, context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := int64(len(res.Records))+1, seen.Load(); got != want { // +1: the warm-up
+		t.Errorf("the target saw %d requests, the run recorded %d (+1 warm-up): requests were retried", want, got-1)
+	}
+	resets := res.MainBaseline.ErrorsByClass["reset"] + res.MainLoaded.ErrorsByClass["reset"]
+	if resets == 0 || res.ComplexLoaded.ErrorsByClass["reset"] == 0 {
+		t.Errorf("resets not counted: main %d, complex %v", resets, res.ComplexLoaded.ErrorsByClass)
+	}
+}
+
+// A probe waiting for a capped connection gives up at its timeout.
+func TestProbeConnsWaitIsBoundedByTheTimeout(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Blocking, ComplexDelay: 2 * time.Second})
+	o := options(base, 300*time.Millisecond)
+	o.ProbeConns, o.Timeout = 1, 200*time.Millisecond
+	start := time.Now()
+	res, err := run(t, context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 1500*time.Millisecond {
+		t.Errorf("run took %v: probes queued for a connection outlived their 200ms timeout", took)
+	}
+	if res.MainLoaded.ErrorsByClass["timeout"] < 2 {
+		t.Errorf("errors %v: want the queued probes timed out", res.MainLoaded.ErrorsByClass)
 	}
 }

@@ -31,7 +31,9 @@ type netSender struct {
 }
 
 func (s *netSender) do(ep Endpoint) (int, error) {
-	req, err := s.request(ep)
+	ctx, cancel := context.WithTimeout(s.ctx, s.opts.Timeout)
+	defer cancel()
+	req, err := s.request(ctx, ep)
 	if err != nil {
 		return 0, err
 	}
@@ -48,7 +50,7 @@ func (s *netSender) do(ep Endpoint) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func (s *netSender) request(ep Endpoint) (*http.Request, error) {
+func (s *netSender) request(ctx context.Context, ep Endpoint) (*http.Request, error) {
 	o := s.opts
 	method, url, body := http.MethodGet, o.MainURL, io.Reader(nil)
 	if ep == Complex {
@@ -57,7 +59,7 @@ func (s *netSender) request(ep Endpoint) (*http.Request, error) {
 			body = bytes.NewReader(o.ComplexBody)
 		}
 	}
-	req, err := http.NewRequestWithContext(s.ctx, method, url, body)
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return nil, err
 	}

@@ -26,9 +26,9 @@ func (v Verdict) Excess() time.Duration { return v.LoadedP99 - v.BaselineP99 }
 
 // Judge applies the starvation rule: MainHandler is starved when its p99
 // under load exceeds its idle p99 by more than threshold (exactly at the
-// threshold is not starved). Stalled probes count as starvation too: a loop
-// that never answers must not look healthy because it left no latencies
-// behind.
+// threshold is not starved). Stalled probes count as starvation too, when
+// more than 1% of the probes stalled (they lie beyond the p99): a loop that
+// never answers must not look healthy because it left no latencies behind.
 func Judge(baseline, loaded Stats, stalled int, threshold time.Duration) Verdict {
 	v := Verdict{
 		BaselineP99: baseline.P99,
@@ -42,6 +42,8 @@ func Judge(baseline, loaded Stats, stalled int, threshold time.Duration) Verdict
 		return v
 	}
 	v.Conclusive = true
-	v.Starved = v.Excess() > threshold || stalled > 0
+	// Stalled probes are judged like the p99: starvation when more than 1%
+	// of the probes got no answer after waiting past the limit.
+	v.Starved = v.Excess() > threshold || stalled*100 > v.Probes
 	return v
 }

@@ -36,6 +36,8 @@ func TestJudge(t *testing.T) {
 		{"no probes is inconclusive", idle, Stats{}, 0, false, false, false},
 		{"stalled probes are starvation", idle, stats(2*ms, 5, map[string]int{"timeout": 4}), 4, true, true, false},
 		{"quick timeouts are not", idle, stats(2*ms, 5, map[string]int{"timeout": 4}), 0, false, true, false},
+		{"one stalled probe in 200 is within the p99", idle, stats(2*ms, 199, map[string]int{"timeout": 1}), 1, false, true, false},
+		{"three stalled in 200 are beyond it", idle, stats(2*ms, 197, map[string]int{"timeout": 3}), 3, true, true, false},
 		{"all stalled is starvation", idle, stats(0, 0, map[string]int{"timeout": 9}), 9, true, true, false},
 		{"503s are answers", idle, stats(2*ms, 0, map[string]int{"status_503": 9}), 0, false, true, false},
 	}

@@ -34,49 +34,57 @@ func Decode(r io.Reader) (*Report, error) {
 // returns its runs in order. Input that is neither, or a document without runs, is an error
 // wrapping ErrNotReport.
 func DecodeAny(r io.Reader) ([]*Report, error) {
+	runs, _, err := DecodeDocument(r)
+	return runs, err
+}
+
+// DecodeDocument is DecodeAny that also says whether the input was a
+// comparison ({"runs": [...]}), so that it can be written again as one
+// even when it holds a single run.
+func DecodeDocument(r io.Reader) ([]*Report, bool, error) {
 	all, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read report: %w", err)
+		return nil, false, fmt.Errorf("read report: %w", err)
 	}
 	if IsResults(all) {
 		rep, err := ReadResults(bytes.NewReader(all))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return []*Report{rep}, nil
+		return []*Report{rep}, false, nil
 	}
 	fields, data, err := readObject(bytes.NewReader(all))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	raw, ok := fields["runs"]
 	if !ok {
 		rep, err := decodeReport(fields, data)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return []*Report{rep}, nil
+		return []*Report{rep}, false, nil
 	}
 	var runs []json.RawMessage
 	if err := json.Unmarshal(raw, &runs); err != nil {
-		return nil, fmt.Errorf(`%w: its "runs" is not an array of reports`, ErrNotReport)
+		return nil, true, fmt.Errorf(`%w: its "runs" is not an array of reports`, ErrNotReport)
 	}
 	if len(runs) == 0 {
-		return nil, fmt.Errorf(`%w: its "runs" is empty`, ErrNotReport)
+		return nil, true, fmt.Errorf(`%w: its "runs" is empty`, ErrNotReport)
 	}
 	reps := make([]*Report, 0, len(runs))
 	for i, data := range runs {
 		fields, err := unmarshalObject(data)
 		if err != nil {
-			return nil, fmt.Errorf("run %d: %w", i+1, err)
+			return nil, true, fmt.Errorf("run %d: %w", i+1, err)
 		}
 		rep, err := decodeReport(fields, data)
 		if err != nil {
-			return nil, fmt.Errorf("run %d: %w", i+1, err)
+			return nil, true, fmt.Errorf("run %d: %w", i+1, err)
 		}
 		reps = append(reps, rep)
 	}
-	return reps, nil
+	return reps, true, nil
 }
 
 // readObject reads all of r as one JSON object, returning its members and

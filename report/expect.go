@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -111,9 +112,14 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 		}
 		return got == e.Verdict, got
 	}
-	v, isLatency := e.figure(r)
+	v, isLatency, s := e.figure(r)
 	got = strconv.FormatFloat(v, 'f', -1, 64)
-	if isLatency {
+	switch {
+	case isLatency && math.IsInf(v, 1) && s.Count == 0:
+		got = "nothing (no request in that phase)"
+	case isLatency && math.IsInf(v, 1):
+		got = fmt.Sprintf("no answer for %d of %d requests", s.Count-s.Answered(), s.Count)
+	case isLatency:
 		got = FormatMs(v)
 	}
 	switch e.Op {
@@ -133,8 +139,13 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 	return ok, got
 }
 
-// figure reads the statistic e names from r.
-func (e Expectation) figure(r *Report) (float64, bool) {
+// figure reads the statistic e names from r, with the row it comes from.
+// Percentiles cover answered requests only, so a latency figure counts a
+// request that got no answer as infinitely slow: the p-th percentile is
+// infinite once more than 1-p of the requests went unanswered, the max and
+// the mean once any did, and every latency of a row without requests. An
+// upper bound on a row of timeouts must fail, never pass on a zero.
+func (e Expectation) figure(r *Report) (float64, bool, StatsJSON) {
 	var s StatsJSON
 	switch e.Endpoint + "." + e.Phase {
 	case "main.baseline":
@@ -146,11 +157,22 @@ func (e Expectation) figure(r *Report) (float64, bool) {
 	case "complex.loaded":
 		s = r.Endpoints.Complex.Loaded
 	}
-	figures := map[string]float64{
-		"min": s.MinMs, "p50": s.P50Ms, "p90": s.P90Ms, "p99": s.P99Ms, "max": s.MaxMs, "mean": s.MeanMs,
-		"count": float64(s.Count), "ok": float64(s.OK), "errors": float64(s.Errors),
+	counts := map[string]float64{"count": float64(s.Count), "ok": float64(s.OK), "errors": float64(s.Errors)}
+	if v, ok := counts[e.Stat]; ok {
+		return v, false, s
 	}
-	return figures[e.Stat], contains(latencyStats, e.Stat)
+	latency := map[string]struct {
+		v      float64
+		within float64 // the share of unanswered requests the figure tolerates
+	}{
+		"min": {s.MinMs, 0.999999}, "p50": {s.P50Ms, 0.5}, "p90": {s.P90Ms, 0.1}, "p99": {s.P99Ms, 0.01},
+		"max": {s.MaxMs, 0}, "mean": {s.MeanMs, 0},
+	}[e.Stat]
+	unanswered := s.Count - s.Answered()
+	if s.Count == 0 || float64(unanswered) > latency.within*float64(s.Count) {
+		return math.Inf(1), true, s
+	}
+	return latency.v, true, s
 }
 
 // Unmet checks every expectation on every run it applies to and returns one

@@ -107,3 +107,33 @@ func FuzzParseExpectations(f *testing.F) {
 		}
 	})
 }
+
+// A latency bound on a row whose requests got no answer fails: percentiles
+// cover answered requests only, and an unanswered request is the slowest.
+func TestExpectationsOnUnansweredRows(t *testing.T) {
+	r := fixtureReport(t, "blocking_partial") // every probe under load stalled
+	r.Endpoints.Main.Baseline = StatsJSON{}   // and no baseline was measured
+	cases := []struct {
+		exp  string
+		ok   bool
+		want string
+	}{
+		{"main.loaded.p99<250ms", false, "no answer for 40 of 40 requests"},
+		{"main.loaded.max<1ms", false, "no answer"},
+		{"main.loaded.p99>1s", true, ""},
+		{"main.baseline.p99<1ms", false, "nothing (no request in that phase)"},
+		{"main.loaded.errors==40", true, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.exp, func(t *testing.T) {
+			exps, err := ParseExpectations([]string{tc.exp}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, got := exps[0].Check(r)
+			if ok != tc.ok || !strings.Contains(got, tc.want) {
+				t.Errorf("Check(%s) = %v, %q; want %v and %q", tc.exp, ok, got, tc.ok, tc.want)
+			}
+		})
+	}
+}

@@ -30,19 +30,18 @@ func Explain(r *Report) *Explanation {
 	e := &Explanation{}
 	base, loaded, th := r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Verdict.ThresholdMs
 	limit := base.P99Ms + th
+	recorded := 0 // probes whose records were kept (of the first run, for --repeat)
 	for _, q := range r.Requests {
-		if q.Endpoint == "main" && q.Phase == "loaded" {
-			e.Probes++
+		if q.Endpoint == "main" && q.Phase == "loaded" && q.Repeat <= 1 {
+			recorded++
 			if q.LatencyMs > limit && q.Status != 0 {
 				e.ProbesWaited++
 			}
 		}
 	}
+	e.Probes = r.Verdict.Probes
 	stalled := r.Verdict.Stalled
 	e.Stalled = stalled
-	if len(r.Requests) == 0 { // records not kept: fall back on the figures
-		e.Probes = loaded.Count
-	}
 	e.LongestWaitMs = loaded.MaxMs
 	e.ComplexWaves = waves(r)
 	say := func(format string, a ...any) { e.Sentences = append(e.Sentences, fmt.Sprintf(format, a...)) }
@@ -52,9 +51,11 @@ func Explain(r *Report) *Explanation {
 		e.LoopBlocked = l.SlowestCallbackMs > th
 		gilBound := l.GIL != nil && l.GIL.LoopWaitMaxMs > th/2
 		switch {
-		case e.LoopBlocked && gilBound:
-			say("The event loop's callbacks were slowed by waiting for the GIL: the slowest, a %s callback, took %s, most of it waiting for the lock that computing threads held (the loop was busy %.0f%% of the run; its heartbeat ran up to %s late).",
-				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), 100*l.BusyFraction, FormatMs(l.LagMaxMs))
+		case gilBound && !e.LoopBlocked:
+			e.LoopBlocked = true
+			e.Culprit, e.CulpritMs = "the GIL", l.GIL.LoopWaitMaxMs
+			say("The event loop's own callbacks were short (the slowest, in %s, took %s), but before each one the loop had to win the GIL back from threads that were computing: it waited up to %s at a time, and its heartbeat ran up to %s late.",
+				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), FormatMs(l.GIL.LoopWaitMaxMs), FormatMs(l.LagMaxMs))
 		case e.LoopBlocked:
 			say("The event loop was blocked: one %s callback ran for %s without returning, and nothing else could run meanwhile (the loop was busy %.0f%% of the run; its heartbeat ran up to %s late).",
 				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), 100*l.BusyFraction, FormatMs(l.LagMaxMs))
@@ -72,8 +73,12 @@ func Explain(r *Report) *Explanation {
 	case e.Probes == 0:
 		say("No MainHandler probe was sent under load, so there is nothing to judge.")
 	case e.ProbesWaited > 0:
-		say("%d of %d MainHandler probes sent under load waited more than %s (idle p99 %s plus the %s threshold) for their answer; the longest waited %s, against %s idle.",
-			e.ProbesWaited, e.Probes, FormatMs(limit), FormatMs(base.P99Ms), FormatMs(th), FormatMs(e.LongestWaitMs), FormatMs(base.P99Ms))
+		of := fmt.Sprintf("%d of %d MainHandler probes sent under load", e.ProbesWaited, e.Probes)
+		if recorded != e.Probes {
+			of = fmt.Sprintf("%d of the %d MainHandler probes recorded (of %d sent under load)", e.ProbesWaited, recorded, e.Probes)
+		}
+		say("%s waited more than %s (idle p99 %s plus the %s threshold) for their answer; the longest waited %s, against %s idle.",
+			of, FormatMs(limit), FormatMs(base.P99Ms), FormatMs(th), FormatMs(e.LongestWaitMs), FormatMs(base.P99Ms))
 	case stalled == 0:
 		say("All %d MainHandler probes under load were answered within %s of the idle p99 (%s); the longest took %s.",
 			e.Probes, FormatMs(th), FormatMs(base.P99Ms), FormatMs(e.LongestWaitMs))
@@ -103,6 +108,8 @@ func suggest(r *Report, e *Explanation) string {
 		return "Something on the server's event loop blocks it while ComplexHandler runs: find the synchronous call in that handler and await a non-blocking version, or run it in an executor."
 	case r.Target != TargetEmbedded:
 		return "The server kept its loop free under this load: no fix needed."
+	case !r.Verdict.Conclusive:
+		return "Nothing to judge: no MainHandler probe under load completed. Check that the target answers, and run again."
 	case starved && c.Work == "cpu" && c.GIL && r.Mode == "pooled":
 		return "The threads take turns on the GIL, so a thread pool does not make Python computation parallel and the loop queues for the lock: move CPU-bound work to a process pool."
 	case starved && c.Work == "cpu":

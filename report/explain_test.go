@@ -29,6 +29,7 @@ func TestExplanationFacts(t *testing.T) {
 	gil := fixtureReport(t, "blocking_starved")
 	gil.Mode, gil.Config.Work, gil.Config.GIL = "pooled", "cpu", true
 	gil.Loop.GIL = &target.GILStats{LoopWaitMs: 1700, LoopWaitMaxMs: 170, ForcedSwitches: 348}
+	gil.Loop.SlowestCallbackMs, gil.Loop.SlowestHandler = 0.2, "MainHandler" // the loop's callbacks are short
 	cases := []struct {
 		name  string
 		r     *Report
@@ -36,7 +37,7 @@ func TestExplanationFacts(t *testing.T) {
 	}{
 		{"blocking names the culprit and the fix", blocking, []string{"ComplexHandler callback ran for 5.00s", "await a non-blocking version"}},
 		{"cpu work points away from await", cpu, []string{"await does not make computation asynchronous", "process pool"}},
-		{"GIL-bound loop", gil, []string{"waiting for the GIL", "1.70s", "process pool"}},
+		{"GIL-bound loop", gil, []string{"win the GIL back from threads that were computing", "up to 170.00ms", "1.70s", "process pool"}},
 		{"async stays free", fixtureReport(t, "async_not_starved"), []string{"stayed free", "No fix needed"}},
 		{"external target", fixtureReport(t, "external_errors"), []string{"MainHandler probes"}},
 	}

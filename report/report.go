@@ -4,6 +4,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"time"
 
@@ -288,7 +289,9 @@ func (q RequestJSON) record() probe.Record {
 	}
 }
 
-func fromMillis(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
+func fromMillis(ms float64) time.Duration {
+	return time.Duration(math.Round(ms * float64(time.Millisecond)))
+}
 
 // millis converts d to float milliseconds, the report's unit.
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

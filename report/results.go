@@ -32,7 +32,10 @@ type resultsHeader struct {
 }
 
 type resultsTrailer struct {
-	End        bool              `json:"end"`
+	End bool `json:"end"`
+	// Started is the run's own start, which record offsets count from; the
+	// header's is when the stream was opened, just before.
+	Started    time.Time         `json:"started"`
 	Partial    bool              `json:"partial"`
 	ElapsedMs  float64           `json:"elapsed_ms"`
 	LoadWindow Window            `json:"load_window"`
@@ -42,15 +45,14 @@ type resultsTrailer struct {
 // ResultsWriter streams request records to w, flushing each line so that
 // what was written survives the process. It is safe for concurrent use.
 type ResultsWriter struct {
-	mu      sync.Mutex
-	bw      *bufio.Writer
-	started time.Time
-	err     error
+	mu  sync.Mutex
+	bw  *bufio.Writer
+	err error
 }
 
 // NewResultsWriter writes the stream's header for the run meta describes.
 func NewResultsWriter(w io.Writer, meta Meta, started time.Time) (*ResultsWriter, error) {
-	rw := &ResultsWriter{bw: bufio.NewWriter(w), started: started}
+	rw := &ResultsWriter{bw: bufio.NewWriter(w)}
 	rw.line(resultsHeader{
 		Version: resultsVersion, Label: meta.Label, Mode: meta.Mode, Target: meta.Target,
 		Command: meta.Command, Started: started.Round(0), Config: meta.Config,
@@ -67,7 +69,7 @@ func (rw *ResultsWriter) Record(rec probe.Record) {
 // Finish writes the trailer that marks the run as complete.
 func (rw *ResultsWriter) Finish(res *probe.Result, loop *target.LoopStats) error {
 	rw.line(resultsTrailer{
-		End: true, Partial: res.Partial, ElapsedMs: millis(res.Elapsed),
+		End: true, Started: res.Started.Round(0), Partial: res.Partial, ElapsedMs: millis(res.Elapsed),
 		LoadWindow: Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)}, Loop: loop,
 	})
 	return rw.Err()
@@ -144,7 +146,7 @@ func ReadResults(r io.Reader) (*Report, error) {
 	meta := Meta{Label: h.Label, Mode: h.Mode, Target: h.Target, Command: h.Command, Config: h.Config}
 	var loop *target.LoopStats
 	if trailer != nil {
-		res.Partial, res.Elapsed = trailer.Partial, fromMillis(trailer.ElapsedMs)
+		res.Started, res.Partial, res.Elapsed = trailer.Started, trailer.Partial, fromMillis(trailer.ElapsedMs)
 		res.LoadStart, res.LoadEnd = fromMillis(trailer.LoadWindow.StartMs), fromMillis(trailer.LoadWindow.EndMs)
 		loop = trailer.Loop
 	} else {

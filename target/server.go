@@ -159,8 +159,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done(): // the client left; the callback still runs
 		return
 	case <-s.loop.Done():
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
-		return
+		select {
+		case <-rep.done: // answered just before the loop stopped
+		default:
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	rep.write(w)
 }
