@@ -27,10 +27,10 @@ func TestCIRecipeScript(t *testing.T) {
 	}{{"async", bp.ExitOK}, {"blocking", bp.ExitExpectation}} {
 		t.Run(tc.mode, func(t *testing.T) {
 			t.Parallel()
-			url := serveInBackground(t, tc.mode, "200ms")
+			url := serveInBackground(t, tc.mode, "300ms")
 			dir := t.TempDir()
 			summary := filepath.Join(dir, "summary.md")
-			cmd := exec.Command("bash", script, "app="+url, "app=not-starved", "--duration", "600ms", "--concurrency", "2")
+			cmd := exec.Command("bash", script, "app="+url, "app=not-starved", "--duration", "600ms", "--concurrency", "2", "--starve-threshold", testThreshold)
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "BLOCKPROBE="+bin, "GITHUB_STEP_SUMMARY="+summary, "CI=true")
 			var errOut bytes.Buffer

@@ -111,7 +111,7 @@ func TestRunCSVPerRequest(t *testing.T) {
 }
 
 func TestRunRepeatReportsMedianAndSpread(t *testing.T) {
-	res := blockprobe(t, "run", "--mode", "blocking", "--complex-delay", "150ms", "--repeat", "3", "--format", "json")
+	res := blockprobe(t, "run", "--mode", "blocking", "--complex-delay", "300ms", "--repeat", "3", "--format", "json")
 	if res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
 	}

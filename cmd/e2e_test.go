@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -50,10 +51,25 @@ type result struct {
 	stdout, stderr string
 }
 
+// testThreshold replaces the 50ms default starvation threshold in these
+// tests: they run in parallel with other packages' CPU-bound tests on a
+// 2-core machine, where an async probe can take 70ms. Blocking runs here
+// last 200ms or more, so they stay far above it.
+const testThreshold = "150ms"
+
+// withTestThreshold adds --starve-threshold testThreshold to a run or
+// compare that does not set one.
+func withTestThreshold(args []string) []string {
+	if len(args) == 0 || (args[0] != "run" && args[0] != "compare") || slices.Contains(args, "--starve-threshold") {
+		return args
+	}
+	return append(append([]string{}, args...), "--starve-threshold", testThreshold)
+}
+
 // blockprobe runs the binary with args, without a terminal, as CI does.
 func blockprobe(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(bin, withTestThreshold(args)...)
 	cmd.Env = append(os.Environ(), "CI=true")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -140,7 +156,7 @@ func TestRunEachModeAsJSON(t *testing.T) {
 					t.Errorf("loop names %q (%.1fms) as slowest, want ComplexHandler", r.Loop.SlowestHandler, r.Loop.SlowestCallbackMs)
 				}
 				checkRamp(t, r)
-			} else if r.Verdict.Starved || main.P99 > delayMs/5 {
+			} else if r.Verdict.Starved || main.P99 > delayMs/3 {
 				t.Errorf("%s: starved %v, main p99 %.1fms, want not starved and far below %dms", mode, r.Verdict.Starved, main.P99, delayMs)
 			}
 		})
@@ -298,7 +314,7 @@ func TestRunUnreachableTargetExits3(t *testing.T) {
 // its stdout.
 func start(t *testing.T, args ...string) (*exec.Cmd, *bufio.Reader, *bytes.Buffer) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(bin, withTestThreshold(args)...)
 	cmd.Env = append(os.Environ(), "CI=true")
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -38,7 +38,9 @@ func options(base string, d time.Duration) Options {
 		Duration:        d,
 		Rate:            40,
 		Timeout:         5 * time.Second,
-		StarveThreshold: DefaultStarveThreshold,
+		// Not the 50ms default: these tests share a 2-core machine with other
+		// packages' CPU-bound tests; blocking runs stay far above 150ms.
+		StarveThreshold: 150 * time.Millisecond,
 	}
 }
 
@@ -73,7 +75,7 @@ func TestRunAgainstEachMode(t *testing.T) {
 			}
 			if starved {
 				checkRamp(t, res.Records, delay)
-			} else if res.MainLoaded.P99 > delay/5 {
+			} else if res.MainLoaded.P99 > delay/3 {
 				t.Errorf("main p99 %v under load, want far below the %v delay", res.MainLoaded.P99, delay)
 			}
 		})
@@ -145,6 +147,7 @@ func TestProbesThatTimeOutAreStarvation(t *testing.T) {
 	base := startTarget(t, target.Config{Mode: target.Blocking, ComplexDelay: time.Second})
 	o := options(base, 300*time.Millisecond)
 	o.Timeout = 150 * time.Millisecond // the complex request times out too
+	o.StarveThreshold = 50 * time.Millisecond
 	res, err := run(t, context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
