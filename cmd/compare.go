@@ -78,10 +78,8 @@ func (o *CompareOptions) subjects(fs *pflag.FlagSet) ([]subject, error) {
 		return nil, err
 	}
 	if len(o.Targets) > 0 {
-		for _, name := range embeddedOnlyFlags {
-			if fs.Changed(name) {
-				return nil, usageErrorf("--%s applies to the embedded target only, not with --target", name)
-			}
+		if err := checkExternalFlags(fs); err != nil {
+			return nil, err
 		}
 		return parseTargets(o.Targets, o.MainPath, o.ComplexPath)
 	}

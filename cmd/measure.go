@@ -64,10 +64,6 @@ type measurement struct {
 	results  string // --results: stream every record to this file
 }
 
-// errRunFailed marks a run that measured but could not be trusted whole:
-// nothing to judge, or the target failed requests at the connection level.
-var errRunFailed = errors.New("run failed")
-
 // measure runs the scenario on s, --repeat times, and returns the report
 // (the median of the repeats when there are several). It returns a report
 // and no error when interrupted; the report is then partial.
@@ -294,7 +290,7 @@ func outcome(runs []*report.Report, exps []report.Expectation) error {
 		}
 	}
 	if len(failed) > 0 {
-		return withCode(ExitTarget, fmt.Errorf("%w: %s", errRunFailed, strings.Join(failed, "; ")))
+		return withCode(ExitTarget, fmt.Errorf("run failed: %s", strings.Join(failed, "; ")))
 	}
 	if unmet := report.Unmet(exps, runs); len(unmet) > 0 {
 		return withCode(ExitExpectation, errors.New(strings.Join(unmet, "\n")))

@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -79,13 +80,13 @@ func (f *outputFlags) registerResults(fs *pflag.FlagSet) {
 // validate checks the flags before anything is measured, so a bad --output
 // fails at once, not after minutes of measurement.
 func (f *outputFlags) validate() error {
-	if !contains(formats, f.format) {
+	if !slices.Contains(formats, f.format) {
 		return usageErrorf("--format %q: want one of %s", f.format, strings.Join(formats, ", "))
 	}
 	if f.requests && f.format != "csv" {
 		return usageErrorf("--requests goes with --format csv")
 	}
-	if f.explain && !contains([]string{"text", "json", "html"}, f.format) {
+	if f.explain && !slices.Contains([]string{"text", "json", "html"}, f.format) {
 		return usageErrorf("--explain goes with --format text, json or html (json and html carry the explanation always)")
 	}
 	if f.output != "" {
@@ -154,13 +155,4 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 	}
 	fmt.Fprintf(errOut, "report written to %s\n", f.output)
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

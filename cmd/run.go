@@ -94,10 +94,8 @@ func (o *RunOptions) subject(fs *pflag.FlagSet) (subject, error) {
 		return subject{}, err
 	}
 	if o.TargetURL != "" {
-		for _, name := range embeddedOnlyFlags {
-			if fs.Changed(name) {
-				return subject{}, usageErrorf("--%s applies to the embedded target only, not with --target", name)
-			}
+		if err := checkExternalFlags(fs); err != nil {
+			return subject{}, err
 		}
 		subs, err := parseTargets([]string{o.TargetURL}, o.MainPath, o.ComplexPath)
 		if err != nil {
@@ -114,6 +112,16 @@ func (o *RunOptions) subject(fs *pflag.FlagSet) (subject, error) {
 
 // embeddedOnlyFlags shape the embedded target and make no sense with --target.
 var embeddedOnlyFlags = []string{"mode", "modes", "complex-delay", "pool", "work", "gil", "switch-interval"}
+
+// checkExternalFlags refuses flags of the embedded target given with --target.
+func checkExternalFlags(fs *pflag.FlagSet) error {
+	for _, name := range embeddedOnlyFlags {
+		if fs.Changed(name) {
+			return usageErrorf("--%s applies to the embedded target only, not with --target", name)
+		}
+	}
+	return nil
+}
 
 func checkPaths(paths ...string) error {
 	for i, p := range paths {

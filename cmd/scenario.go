@@ -19,7 +19,6 @@ type scenarioFlags struct {
 	baseline        int
 	concurrency     int
 	duration        time.Duration
-	durationSet     bool
 	rate            float64
 	timeout         time.Duration
 	starveThreshold time.Duration
@@ -64,8 +63,7 @@ func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 // validate checks the flags; embeddedDelay is the complex delay of the
 // embedded target, or -1 for an external one, and sets the default window.
 func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration) error {
-	f.durationSet = fs.Changed("duration")
-	if !f.durationSet {
+	if !fs.Changed("duration") {
 		f.duration = externalDuration
 		if embeddedDelay >= 0 {
 			f.duration = max(embeddedDelay, 100*time.Millisecond)

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -63,7 +64,7 @@ func (f *targetFlags) config(mode string) (target.Config, error) {
 func describeTarget(c target.Config) string {
 	s := "complex-delay " + c.ComplexDelay.String() + ", work " + string(c.Work)
 	if c.Mode == target.Pooled {
-		s += ", pool " + itoa(c.Pool)
+		s += ", pool " + strconv.Itoa(c.Pool)
 	}
 	if c.GIL {
 		s += ", GIL on (switch interval " + c.SwitchInterval.String() + ")"

@@ -31,13 +31,13 @@ func startTarget(t *testing.T, cfg target.Config) string {
 
 func options(base string, d time.Duration) Options {
 	return Options{
-		MainURL:         base + target.MainPath,
-		ComplexURL:      base + target.ComplexPath,
-		Baseline:        10,
-		Concurrency:     1,
-		Duration:        d,
-		Rate:            40,
-		Timeout:         5 * time.Second,
+		MainURL:     base + target.MainPath,
+		ComplexURL:  base + target.ComplexPath,
+		Baseline:    10,
+		Concurrency: 1,
+		Duration:    d,
+		Rate:        40,
+		Timeout:     5 * time.Second,
 		// Not the 50ms default: these tests share a 2-core machine with other
 		// packages' CPU-bound tests; blocking runs stay far above 150ms.
 		StarveThreshold: 150 * time.Millisecond,

@@ -42,8 +42,13 @@ func Judge(baseline, loaded Stats, stalled int, threshold time.Duration) Verdict
 		return v
 	}
 	v.Conclusive = true
-	// Stalled probes are judged like the p99: starvation when more than 1%
-	// of the probes got no answer after waiting past the limit.
-	v.Starved = v.Excess() > threshold || stalled*100 > v.Probes
+	v.Starved = Starved(v.Excess(), threshold, stalled, v.Probes)
 	return v
+}
+
+// Starved is the starvation rule (DESIGN §3) on its figures: the loaded p99
+// rose above the idle p99 by more than threshold, or more than 1% of the
+// probes stalled, which puts them beyond the p99 too.
+func Starved(excess, threshold time.Duration, stalled, probes int) bool {
+	return excess > threshold || stalled*100 > probes
 }

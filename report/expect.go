@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,15 +70,15 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 		switch {
 		case !ok:
 			return bad("unknown endpoint %q (want main or complex)", e.Endpoint)
-		case !contains(phases, e.Phase):
+		case !slices.Contains(phases, e.Phase):
 			return bad("unknown phase %q for %s (want %s)", e.Phase, e.Endpoint, strings.Join(phases, ", "))
-		case contains(latencyStats, e.Stat):
+		case slices.Contains(latencyStats, e.Stat):
 			d, err := time.ParseDuration(m[6])
 			if err != nil {
 				return bad("%q is not a duration such as 100ms or 1.5s", m[6])
 			}
 			e.Value = float64(d) / float64(time.Millisecond)
-		case contains(countStats, e.Stat):
+		case slices.Contains(countStats, e.Stat):
 			n, err := strconv.ParseFloat(m[6], 64)
 			if err != nil || n < 0 {
 				return bad("%q is not a count", m[6])
@@ -97,7 +98,7 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 		}
 		e.Run, e.Verdict = run, verdict
 	}
-	if e.Run != "" && !contains(runs, e.Run) {
+	if e.Run != "" && !slices.Contains(runs, e.Run) {
 		return bad("no run named %q (runs: %s)", e.Run, strings.Join(runs, ", "))
 	}
 	return e, nil
@@ -190,13 +191,4 @@ func Unmet(exps []Expectation, runs []*Report) []string {
 		}
 	}
 	return failed
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"sort"
+
+	"github.com/blockprobe/blockprobe/probe"
 )
 
 // RepeatInfo describes a report that is the median of several runs of the
@@ -144,7 +146,7 @@ func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) VerdictJSON {
 	sort.Float64s(probes)
 	v.Stalled, v.Probes = int(stalled[len(stalled)/2]), int(probes[len(probes)/2])
 	v.Conclusive = 2*conclusive > len(reps)
-	v.Starved = v.Conclusive && (v.ExcessMs > v.ThresholdMs || v.Stalled > 0)
+	v.Starved = v.Conclusive && probe.Starved(fromMillis(v.ExcessMs), fromMillis(v.ThresholdMs), v.Stalled, v.Probes)
 	v.Summary = VerdictLine(v) + fmt.Sprintf(" [median of %d runs]", len(reps))
 	return v
 }
