@@ -69,7 +69,15 @@ func withTestThreshold(args []string) []string {
 // blockprobe runs the binary with args, without a terminal, as CI does.
 func blockprobe(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, withTestThreshold(args)...)
+	return runIn(t, "", withTestThreshold(args))
+}
+
+// runIn runs the binary with args exactly, in dir (the test's own when
+// empty), without a terminal.
+func runIn(t *testing.T, dir string, args []string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CI=true")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -82,7 +82,6 @@ package cmd_test
 // but a command or an observation that is wrong fails every attempt.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -431,24 +430,6 @@ type labRun struct {
 	jsonErr        string         // stderr of the JSON run
 	report         map[string]any // the JSON report, nil if not run
 	dir            string         // working directory of the run as written
-}
-
-func runIn(t *testing.T, dir string, args []string) result {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CI=true")
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	code := 0
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running blockprobe %v: %v", args, err)
-	}
-	return result{code, out.String(), errOut.String()}
 }
 
 func TestLab(t *testing.T) {
