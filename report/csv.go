@@ -28,23 +28,6 @@ var statsCSVHeader = []string{"run", "mode", "target", "endpoint", "phase", "cou
 var requestsCSVHeader = []string{"run", "endpoint", "phase", "scheduled_ms", "start_ms", "end_ms",
 	"latency_ms", "uncorrected_ms", "status", "error"}
 
-// phaseStats is the statistics of one endpoint in one phase of a run.
-type phaseStats struct {
-	endpoint, phase string
-	stats           StatsJSON
-}
-
-// allPhaseStats lists the statistics of r in the order of the JSON report.
-func allPhaseStats(r *Report) []phaseStats {
-	m, c := r.Endpoints.Main, r.Endpoints.Complex
-	return []phaseStats{
-		{endpointMain, phaseBaseline, m.Baseline},
-		{endpointMain, phaseLoaded, m.Loaded},
-		{endpointMain, phaseUncorrected, m.LoadedUncorrected},
-		{endpointComplex, phaseLoaded, c.Loaded},
-	}
-}
-
 // WriteCSV writes the statistics of runs for spreadsheets and scripts: a
 // header row, then a row per run, endpoint and phase. Latencies are in
 // milliseconds with three decimals; starved is the run's verdict.
@@ -54,9 +37,9 @@ func WriteCSV(w io.Writer, runs []*Report) error {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	for _, r := range runs {
-		for _, ps := range allPhaseStats(r) {
-			s := ps.stats
-			row := []string{r.Name(), r.Mode, r.Target, ps.endpoint, ps.phase,
+		for _, ps := range r.Rows() {
+			s := ps.Stats
+			row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase,
 				strconv.Itoa(s.Count), strconv.Itoa(s.OK), strconv.Itoa(s.Errors),
 				csvMs(s.MinMs), csvMs(s.P50Ms), csvMs(s.P90Ms), csvMs(s.P99Ms), csvMs(s.MaxMs), csvMs(s.MeanMs),
 				strconv.FormatBool(r.Verdict.Starved)}

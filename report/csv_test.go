@@ -52,12 +52,12 @@ func TestWriteCSV(t *testing.T) {
 		col[name] = i
 	}
 	for i, r := range runs {
-		for j, ps := range allPhaseStats(r) {
+		for j, ps := range r.Rows() {
 			row := rows[4*i+j]
-			t.Run(r.Name()+"/"+ps.endpoint+"/"+ps.phase, func(t *testing.T) {
-				s := ps.stats
+			t.Run(r.Name()+"/"+ps.Endpoint+"/"+ps.Phase, func(t *testing.T) {
+				s := ps.Stats
 				for name, want := range map[string]string{
-					"run": r.Name(), "mode": r.Mode, "target": r.Target, "endpoint": ps.endpoint, "phase": ps.phase,
+					"run": r.Name(), "mode": r.Mode, "target": r.Target, "endpoint": ps.Endpoint, "phase": ps.Phase,
 					"count": strconv.Itoa(s.Count), "ok": strconv.Itoa(s.OK), "errors": strconv.Itoa(s.Errors),
 					"starved": strconv.FormatBool(r.Verdict.Starved),
 				} {

@@ -148,15 +148,8 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 // upper bound on a row of timeouts must fail, never pass on a zero.
 func (e Expectation) figure(r *Report) (float64, bool, StatsJSON) {
 	var s StatsJSON
-	switch e.Endpoint + "." + e.Phase {
-	case "main.baseline":
-		s = r.Endpoints.Main.Baseline
-	case "main.loaded":
-		s = r.Endpoints.Main.Loaded
-	case "main.loaded_uncorrected":
-		s = r.Endpoints.Main.LoadedUncorrected
-	case "complex.loaded":
-		s = r.Endpoints.Complex.Loaded
+	if row := r.Stats(e.Endpoint, e.Phase); row != nil {
+		s = *row
 	}
 	counts := map[string]float64{"count": float64(s.Count), "ok": float64(s.OK), "errors": float64(s.Errors)}
 	if v, ok := counts[e.Stat]; ok {

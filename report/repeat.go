@@ -54,18 +54,14 @@ func Aggregate(reps []*Report) *Report {
 			agg.Requests = append(agg.Requests, q)
 		}
 	}
-	pick := func(f func(*Report) *StatsJSON) []StatsJSON {
-		out := make([]StatsJSON, len(reps))
+	for _, row := range agg.Rows() {
+		each := make([]StatsJSON, len(reps))
 		for i, r := range reps {
-			out[i] = *f(r)
+			each[i] = *r.Stats(row.Endpoint, row.Phase)
 		}
-		return out
+		*row.Stats = agg.medianStats(row.Endpoint+"."+row.Phase, each)
 	}
 	e := &agg.Endpoints
-	e.Main.Baseline = agg.medianStats("main.baseline", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Main.Baseline }))
-	e.Main.Loaded = agg.medianStats("main.loaded", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Main.Loaded }))
-	e.Main.LoadedUncorrected = agg.medianStats("main.loaded_uncorrected", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Main.LoadedUncorrected }))
-	e.Complex.Loaded = agg.medianStats("complex.loaded", pick(func(r *Report) *StatsJSON { return &r.Endpoints.Complex.Loaded }))
 	agg.GeneratorLagP99Ms = agg.spread("generator_lag_p99_ms", collect(reps, func(r *Report) float64 { return r.GeneratorLagP99Ms }))
 	agg.Verdict = medianVerdict(reps, e.Main.Baseline.P99Ms, e.Main.Loaded.P99Ms)
 	agg.Explanation = Explain(&agg)

@@ -197,6 +197,36 @@ func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
 	return r
 }
 
+// Row is one endpoint in one phase of a run, with its statistics.
+type Row struct {
+	Endpoint, Phase string // as in the JSON: "main", "loaded_uncorrected", ...
+	Stats           *StatsJSON
+}
+
+// Rows lists the statistics of r in the order of the JSON report: main
+// baseline, main loaded, main loaded_uncorrected, complex loaded. Every
+// format and figure that walks a report's statistics walks this list.
+func (r *Report) Rows() []Row {
+	m, c := &r.Endpoints.Main, &r.Endpoints.Complex
+	return []Row{
+		{endpointMain, phaseBaseline, &m.Baseline},
+		{endpointMain, phaseLoaded, &m.Loaded},
+		{endpointMain, phaseUncorrected, &m.LoadedUncorrected},
+		{endpointComplex, phaseLoaded, &c.Loaded},
+	}
+}
+
+// Stats returns the statistics of endpoint in phase, or nil when r has no
+// such row.
+func (r *Report) Stats(endpoint, phase string) *StatsJSON {
+	for _, row := range r.Rows() {
+		if row.Endpoint == endpoint && row.Phase == phase {
+			return row.Stats
+		}
+	}
+	return nil
+}
+
 // Name names the run for tables and comparisons: its Label if it has one,
 // else its mode for the embedded target, else the host:port of the external
 // target's URL (the whole target if that has no host).

@@ -96,13 +96,16 @@ type tableRow struct {
 }
 
 func tableRows(r *Report) []tableRow {
-	m, c := r.Endpoints.Main, r.Endpoints.Complex
-	return []tableRow{
-		{"MainHandler", "baseline", m.Baseline},
-		{"MainHandler", "loaded", m.Loaded},
-		{"MainHandler", uncorrectedPhase, m.LoadedUncorrected},
-		{"ComplexHandler", "loaded", c.Loaded},
+	handler := map[string]string{endpointMain: "MainHandler", endpointComplex: "ComplexHandler"}
+	var rows []tableRow
+	for _, row := range r.Rows() {
+		phase := row.Phase
+		if phase == phaseUncorrected {
+			phase = uncorrectedPhase
+		}
+		rows = append(rows, tableRow{handler[row.Endpoint], phase, *row.Stats})
 	}
+	return rows
 }
 
 func writeTable(w io.Writer, r *Report) error {
