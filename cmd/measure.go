@@ -314,7 +314,10 @@ func failure(r *report.Report) string {
 	if conn > 0 {
 		return fmt.Sprintf("%d requests failed at the connection level (refused, reset, ...): the target failed during the run", conn)
 	}
-	if c := r.Endpoints.Complex.Loaded; c.Count > 0 && c.OK == 0 {
+	// A ComplexHandler request that timed out was being worked on; one that
+	// was refused or got an error status applied no load.
+	c := r.Endpoints.Complex.Loaded
+	if busy := c.ErrorsByClass[string(probe.ErrTimeout)] + c.ErrorsByClass[string(probe.ErrCanceled)]; c.Count > 0 && c.OK == 0 && busy == 0 {
 		return fmt.Sprintf("none of %d ComplexHandler requests succeeded (%s): no load was applied; check --complex-path", c.Count, classes(c))
 	}
 	if m := r.Endpoints.Main.Loaded; m.Count > 0 && m.OK == 0 && m.Answered() > 0 {
