@@ -202,3 +202,22 @@ func TestReportKeepsTheShapeOfAComparison(t *testing.T) {
 		t.Errorf("diff of reports with no run in common: exit %d, %q; want 2", r.code, r.stderr)
 	}
 }
+
+// The first Ctrl-C waits a moment for requests in flight; a second one ends
+// the process at once.
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	cmd, out, _ := start(t, "run", "--mode", "blocking", "--complex-delay", "10s")
+	time.Sleep(700 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(100 * time.Millisecond) // the run is now waiting out its grace
+	second := time.Now()
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	go func() { _, _ = io.ReadAll(out) }()
+	code := exitCode(t, cmd)
+	if took := time.Since(second); took > 500*time.Millisecond {
+		t.Errorf("exited %v after the second interrupt, want at once", took)
+	}
+	if code == 0 {
+		t.Errorf("exit 0 after two interrupts")
+	}
+}
