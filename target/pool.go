@@ -38,7 +38,7 @@ func (p *Pool) Submit(job func()) bool {
 		return false
 	}
 	p.queue = append(p.queue, job)
-	p.longestQueue = max(p.longestQueue, len(p.queue)-(p.size-p.busy))
+	p.longestQueue = max(p.longestQueue, p.waiting())
 	p.cond.Signal()
 	return true
 }
@@ -94,5 +94,11 @@ func (p *Pool) Stats() PoolStats {
 func (p *Pool) resetStats() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.maxBusy, p.longestQueue, p.completed = p.busy, len(p.queue), 0
+	p.maxBusy, p.longestQueue, p.completed = p.busy, p.waiting(), 0
+}
+
+// waiting is how many queued jobs no idle worker is about to take: the
+// queue a sixth request of a pool of five waits in. p.mu must be held.
+func (p *Pool) waiting() int {
+	return max(0, len(p.queue)-(p.size-p.busy))
 }
