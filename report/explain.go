@@ -71,7 +71,7 @@ func Explain(r *Report) *Explanation {
 	}
 	switch {
 	case e.Probes == 0:
-		say("No MainHandler probe was sent under load, so there is nothing to judge.")
+		say("No MainHandler probe under load completed, so there is nothing to judge.")
 	case e.ProbesWaited > 0:
 		of := fmt.Sprintf("%d of %d MainHandler probes sent under load", e.ProbesWaited, e.Probes)
 		if recorded != e.Probes {

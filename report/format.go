@@ -68,7 +68,7 @@ func splitSign(ms float64) (string, float64) {
 func VerdictLine(v VerdictJSON) string {
 	if !v.Conclusive {
 		if v.Probes == 0 {
-			return "MainHandler verdict INCONCLUSIVE: no probe was sent under load"
+			return "MainHandler verdict INCONCLUSIVE: no probe under load completed"
 		}
 		return fmt.Sprintf("MainHandler verdict INCONCLUSIVE: none of %d probes under load was answered", v.Probes)
 	}

@@ -131,7 +131,7 @@ func TestVerdictLine(t *testing.T) {
 		{
 			name: "inconclusive without probes",
 			in:   VerdictJSON{MainP99BaselineMs: 0.42, ThresholdMs: 50},
-			want: "MainHandler verdict INCONCLUSIVE: no probe was sent under load",
+			want: "MainHandler verdict INCONCLUSIVE: no probe under load completed",
 		},
 	}
 	for _, tc := range tests {
