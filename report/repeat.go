@@ -29,7 +29,8 @@ type Range struct {
 // latency figure is the median over the runs, counts are summed, the
 // verdict is judged on the median figures, and Repeat.Spread shows how far
 // the runs disagreed. Requests of every run are kept, marked with their run.
-// The loop figures are those of the run whose MainHandler p99 is the median.
+// The loop figures are those of the run whose MainHandler p99 is the median;
+// timelines (lag samples, and requests of repeat 1) are those of the first.
 func Aggregate(reps []*Report) *Report {
 	if len(reps) == 1 {
 		return reps[0]
@@ -39,6 +40,9 @@ func Aggregate(reps []*Report) *Report {
 		return byP99[i].Endpoints.Main.Loaded.P99Ms < byP99[j].Endpoints.Main.Loaded.P99Ms
 	})
 	agg := *byP99[len(byP99)/2] // the median run: mode, config, loop
+	// Timelines draw one run: the first, whose requests are marked repeat 1;
+	// its heartbeat samples go with them.
+	agg.LagSamples = reps[0].LagSamples
 	agg.Repeat = &RepeatInfo{N: len(reps), Spread: map[string]Range{}}
 	agg.Requests = nil
 	agg.Notes = append([]string{fmt.Sprintf("figures are the median of %d runs; spread in repeat.spread", len(reps))}, agg.Notes...)
