@@ -87,9 +87,10 @@ func TestLoopBlockingCallbackDelaysOthers(t *testing.T) {
 	if n := len(l.LagSamples()); n < 2 {
 		t.Errorf("%d lag samples, want several", n)
 	}
+	// A new window forgets the block (a heartbeat may run in it meanwhile).
 	l.ResetStats()
-	if st := l.Stats(); st.SlowestHandler != "" || st.Callbacks != 0 {
-		t.Errorf("after ResetStats: %+v", st)
+	if st := l.Stats(); st.SlowestHandler == "Blocker" || st.SlowestCallbackMs > ms(block)/10 || st.LagMaxMs > ms(block)/2 {
+		t.Errorf("after ResetStats the block is still counted: %+v", st)
 	}
 }
 
