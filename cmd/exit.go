@@ -11,6 +11,7 @@ const (
 	ExitExpectation = 1   // an expectation was not met
 	ExitUsage       = 2   // bad usage or input
 	ExitTarget      = 3   // the target could not be reached, or the run failed
+	ExitOutput      = 4   // an output the user asked for could not be written
 	ExitInterrupted = 130 // interrupted; the partial report was still printed
 )
 

@@ -56,6 +56,7 @@ Exit codes:
   1    an expectation was not met
   2    bad usage or input
   3    the target could not be reached, or the run failed
+  4    an output could not be written (report, --output, --results)
   130  interrupted (the partial report is still printed)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
