@@ -282,6 +282,9 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"unknown mode in compare", []string{"compare", "--modes", "blocking,threaded"}},
 		{"NaN tolerance", []string{"diff", "--tolerance", "NaN", "a.json", "b.json"}},
 		{"serve zero pool", []string{"serve", "--pool", "0"}},
+		{"endless body file", []string{"run", "--body-file", "/dev/zero"}},
+		{"zero max body", []string{"run", "--max-body", "0"}},
+		{"unparsable max body", []string{"run", "--max-body", "lots"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,11 +1,14 @@
 package cmd
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/spf13/pflag"
@@ -32,6 +35,7 @@ type scenarioFlags struct {
 	body            string
 	bodyFile        string
 	insecure        bool
+	maxBody         byteSize
 
 	header   http.Header // parsed from headers by validate
 	bodyData []byte      // from body or bodyFile
@@ -58,6 +62,8 @@ func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.body, "body", "", "body of the ComplexHandler request")
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the body of the ComplexHandler request from this file")
 	fs.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate checks (self-signed test servers)")
+	f.maxBody = probe.DefaultMaxBody
+	fs.Var(&f.maxBody, "max-body", "read at most this much of an answer's body (e.g. 64KiB, 10MiB); a longer one counts as a too_large error")
 }
 
 // validate checks the flags; embeddedDelay is the complex delay of the
@@ -96,6 +102,8 @@ func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration)
 		return usageErrorf("--method %q is not an HTTP method", f.method)
 	case f.body != "" && f.bodyFile != "":
 		return usageErrorf("--body and --body-file exclude each other")
+	case f.maxBody < 1:
+		return usageErrorf("--max-body must be at least 1 byte, got %s", f.maxBody.String())
 	}
 	var err error
 	if f.header, err = parseHeaders(f.headers); err != nil {
@@ -103,13 +111,35 @@ func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration)
 	}
 	switch {
 	case f.bodyFile != "":
-		if f.bodyData, err = os.ReadFile(f.bodyFile); err != nil {
+		if f.bodyData, err = readBodyFile(f.bodyFile); err != nil {
 			return usageErrorf("--body-file: %v", err)
 		}
 	case f.body != "":
 		f.bodyData = []byte(f.body)
 	}
 	return nil
+}
+
+// maxRequestBody caps --body-file: the body is held in memory and sent with
+// every ComplexHandler request.
+const maxRequestBody = 64 << 20
+
+// readBodyFile reads a --body-file, refusing one longer than maxRequestBody
+// without reading more than that (the file may be a pipe or a device).
+func readBodyFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxRequestBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxRequestBody {
+		return nil, fmt.Errorf("%s is longer than %s, the most a request body may be", name, humanize.IBytes(maxRequestBody))
+	}
+	return data, nil
 }
 
 func validMethod(m string) bool {
@@ -134,5 +164,6 @@ func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 		ComplexMethod:   f.method,
 		ComplexBody:     f.bodyData,
 		Insecure:        f.insecure,
+		MaxBody:         int64(f.maxBody),
 	}
 }

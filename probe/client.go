@@ -61,6 +61,10 @@ func Classify(err error) ErrorClass {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ErrCanceled
+	case errors.Is(err, ErrBodyTooLarge), errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return ErrTooLarge
+	case isLocalLimit(err):
+		return ErrGenerator
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout(),
 		errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout), errors.Is(err, fasthttp.ErrTLSHandshakeTimeout):
 		return ErrTimeout
@@ -76,4 +80,16 @@ func Classify(err error) ErrorClass {
 		return ErrTLS
 	}
 	return ErrOther
+}
+
+// isLocalLimit reports whether err is this machine running out of something
+// a request needs: file descriptors, ephemeral ports, buffers or memory.
+// Such a request failed before the target had any say.
+func isLocalLimit(err error) bool {
+	for _, e := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.EADDRNOTAVAIL, syscall.ENOBUFS, syscall.ENOMEM} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }

@@ -30,7 +30,6 @@ type fastSender struct {
 
 func newFastSender(ctx context.Context, o *Options) *fastSender {
 	s := &fastSender{opts: o, ctx: ctx, conns: map[net.Conn]struct{}{}, hosts: map[string]*fasthttp.HostClient{}}
-	dialer := &net.Dialer{Timeout: min(o.Timeout, 10*time.Second), KeepAlive: 30 * time.Second}
 	for _, raw := range []string{o.MainURL, o.ComplexURL} {
 		u, err := url.Parse(raw)
 		if err != nil || s.hosts[hostKey(u.Scheme, u.Host)] != nil {
@@ -40,17 +39,18 @@ func newFastSender(ctx context.Context, o *Options) *fastSender {
 		if u.Port() == "" {
 			addr = net.JoinHostPort(u.Hostname(), map[bool]string{true: "443", false: "80"}[isTLS])
 		}
+		var tlsConfig *tls.Config
+		if isTLS {
+			tlsConfig = &tls.Config{InsecureSkipVerify: o.Insecure, ServerName: u.Hostname()} //nolint:gosec // the user asked, for self-signed test servers
+		}
 		s.hosts[hostKey(u.Scheme, u.Host)] = &fasthttp.HostClient{
 			Addr:  addr,
 			IsTLS: isTLS,
-			Dial: func(addr string) (net.Conn, error) {
-				c, err := dialer.DialContext(ctx, "tcp", addr)
-				if err != nil {
-					return nil, err
-				}
-				return s.track(c)
+			// fasthttp passes the time left of the request that needs the
+			// connection; the dial and the TLS handshake must fit in it.
+			DialTimeout: func(addr string, timeout time.Duration) (net.Conn, error) {
+				return s.dial(addr, tlsConfig, timeout)
 			},
-			TLSConfig:           &tls.Config{InsecureSkipVerify: o.Insecure, ServerName: u.Hostname()}, //nolint:gosec // the user asked, for self-signed test servers
 			MaxConns:            1 << 20,                                                               // never refuse a request for want of a connection
 			MaxIdleConnDuration: 2 * time.Second,
 			// One attempt per request: fasthttp retries idempotent requests
@@ -61,10 +61,39 @@ func newFastSender(ctx context.Context, o *Options) *fastSender {
 			NoDefaultUserAgentHeader:      true,
 			DisableHeaderNamesNormalizing: true,
 			DisablePathNormalizing:        true,
+			// Bodies are read through a small buffer and discarded (see
+			// do), so a hostile body costs time, never memory.
+			StreamResponseBody: true,
 		}
 	}
 	context.AfterFunc(ctx, s.closeAll)
 	return s
+}
+
+// dial connects to addr and, for TLS, completes the handshake, all within
+// timeout (capped at the request timeout). fasthttp would leave the
+// handshake to the first write, whose read of the server's hello has no
+// deadline: a server that accepts and never answers would hang the run.
+func (s *fastSender) dial(addr string, tlsConfig *tls.Config, timeout time.Duration) (net.Conn, error) {
+	if timeout <= 0 || timeout > s.opts.Timeout {
+		timeout = s.opts.Timeout
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, timeout)
+	defer cancel()
+	raw, err := (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.track(raw)
+	if err != nil || tlsConfig == nil {
+		return c, err
+	}
+	tc := tls.Client(c, tlsConfig)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return tc, nil
 }
 
 // track remembers c so that cancellation can close it, cutting off the
@@ -137,6 +166,13 @@ func (s *fastSender) do(ep Endpoint) (int, error) {
 		return 0, fmt.Errorf("no client for %s", u.String())
 	}
 	err := host.DoDeadline(req, resp, time.Now().Add(o.Timeout))
+	if err == nil {
+		// The read deadline set for the request still bounds the body.
+		err = discardBody(resp.BodyStream(), int64(resp.Header.ContentLength()), o.MaxBody)
+		if cerr := resp.CloseBodyStream(); err == nil {
+			err = cerr
+		}
+	}
 	if err != nil {
 		if s.ctx.Err() != nil {
 			return 0, errors.Join(context.Canceled, err)

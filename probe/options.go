@@ -53,6 +53,12 @@ type Options struct {
 	// default is a GET without a body.
 	ComplexMethod string
 	ComplexBody   []byte
+	// MaxBody caps how much of an answer's body is read; an answer with a
+	// longer body fails as ErrTooLarge and its connection is dropped. Bodies
+	// are read through a small buffer and discarded, so the cap bounds the
+	// time and bandwidth a hostile target can take, not the memory. Zero
+	// means DefaultMaxBody.
+	MaxBody int64
 	// Insecure skips TLS certificate checks, for self-signed test servers.
 	Insecure bool
 	// Client, when set, sends the requests through net/http; nil means
@@ -74,6 +80,7 @@ const (
 	DefaultStarveThreshold = 50 * time.Millisecond
 	DefaultMaxRequests     = 10_000_000
 	DefaultMaxRecords      = 1_000_000
+	DefaultMaxBody         = 10 << 20
 	maxProbeOffset         = 20 * time.Millisecond
 )
 
@@ -113,6 +120,8 @@ func (o Options) Validate() error {
 		return bad("max records must be >= 0, got %d", o.MaxRecords)
 	case o.MaxRequests < 0:
 		return bad("max requests must be >= 0, got %d", o.MaxRequests)
+	case o.MaxBody < 0:
+		return bad("max body must be >= 0, got %d", o.MaxBody)
 	}
 	return nil
 }
@@ -130,6 +139,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxRecords == 0 {
 		o.MaxRecords = DefaultMaxRecords
+	}
+	if o.MaxBody == 0 {
+		o.MaxBody = DefaultMaxBody
 	}
 	if o.ProbeOffset == 0 {
 		o.ProbeOffset = min(maxProbeOffset, o.Duration/10)

@@ -37,6 +37,16 @@ const (
 	ErrTLS      ErrorClass = "tls"
 	ErrStatus   ErrorClass = "status"
 	ErrCanceled ErrorClass = "canceled"
+	// ErrTooLarge is an answer whose body exceeded Options.MaxBody: it was
+	// not read to the end, and its connection was dropped.
+	ErrTooLarge ErrorClass = "too_large"
+	// ErrGenerator is a request that blockprobe itself could not make for
+	// want of a local resource (file descriptors, ports, buffers): the
+	// generator's failure, never the target's.
+	ErrGenerator ErrorClass = "generator"
+	// ErrProtocol is an answer that is not valid HTTP: the target answered,
+	// but wrongly.
+	ErrProtocol ErrorClass = "protocol"
 	ErrOther    ErrorClass = "other"
 )
 

@@ -3,6 +3,8 @@ package probe
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 )
@@ -44,10 +46,34 @@ func (s *netSender) do(ep Endpoint) (int, error) {
 	defer resp.Body.Close()
 	// Read the body to the end so the connection can be reused and the
 	// latency includes the whole answer.
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+	if err := discardBody(resp.Body, resp.ContentLength, s.opts.MaxBody); err != nil {
 		return 0, err
 	}
 	return resp.StatusCode, nil
+}
+
+// ErrBodyTooLarge is the error of an answer whose body is longer than
+// Options.MaxBody.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// discardBody reads body (nil: none) to its end through a small buffer,
+// failing with ErrBodyTooLarge past limit bytes, or at once when the
+// declared length (negative: unknown) is longer.
+func discardBody(body io.Reader, length, limit int64) error {
+	if length > limit {
+		return fmt.Errorf("%w: %d bytes announced, more than %d (--max-body)", ErrBodyTooLarge, length, limit)
+	}
+	if body == nil {
+		return nil
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(body, limit+1))
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return fmt.Errorf("%w: more than %d bytes (--max-body)", ErrBodyTooLarge, limit)
+	}
+	return nil
 }
 
 func (s *netSender) request(ctx context.Context, ep Endpoint) (*http.Request, error) {

@@ -1,0 +1,173 @@
+package probe
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// hostileServer answers every request on a raw TCP listener with reply,
+// which may misbehave in any way, and returns its base URL.
+func hostileServer(t *testing.T, reply func(c net.Conn, done <-chan struct{})) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	t.Cleanup(func() {
+		close(done)
+		ln.Close()
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				go func() { <-done; c.Close() }()
+				reply(c, done)
+			})
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// readRequest reads one request's head from c.
+func readRequest(c net.Conn) bool {
+	_, err := http.ReadRequest(bufio.NewReader(c))
+	return err == nil
+}
+
+// peakHeap samples the heap in use while f runs and returns the largest.
+func peakHeap(f func()) uint64 {
+	stop := make(chan struct{})
+	peak := make(chan uint64)
+	go func() {
+		var top uint64
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			top = max(top, ms.HeapInuse)
+			select {
+			case <-stop:
+				peak <- top
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(stop)
+	return <-peak
+}
+
+func TestHostileBodies(t *testing.T) {
+	// The first answer is a good one, so the warm-up passes and the
+	// scenario meets the hostile answers under load.
+	chunk := fmt.Sprintf("%x\r\n%s\r\n", 64<<10, strings.Repeat("x", 64<<10))
+	cases := []struct {
+		name  string
+		reply func(c net.Conn, done <-chan struct{})
+	}{
+		{"huge content-length", func(c net.Conn, done <-chan struct{}) {
+			fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n")
+			<-done
+		}},
+		{"endless chunked body", func(c net.Conn, _ <-chan struct{}) {
+			fmt.Fprint(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+			for end := time.Now().Add(3 * time.Second); time.Now().Before(end); {
+				if _, err := fmt.Fprint(c, chunk); err != nil {
+					return
+				}
+			}
+		}},
+	}
+	for _, tc := range cases {
+		for _, client := range []string{"fasthttp", "net/http"} {
+			t.Run(tc.name+"/"+client, func(t *testing.T) {
+				var n sync.Mutex
+				first := true
+				base := hostileServer(t, func(c net.Conn, done <-chan struct{}) {
+					for readRequest(c) {
+						n.Lock()
+						good := first
+						first = false
+						n.Unlock()
+						if !good {
+							tc.reply(c, done)
+							return
+						}
+						fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+					}
+				})
+				o := Options{
+					MainURL: base + "/", ComplexURL: base + "/complex",
+					Concurrency: 2, Duration: 300 * time.Millisecond, Rate: 20,
+					Timeout: 2 * time.Second, MaxBody: 1 << 20,
+				}
+				if client == "net/http" {
+					o.Client = NewClient(4, o.Timeout, false)
+				}
+				var res *Result
+				var err error
+				begin := time.Now()
+				heap := peakHeap(func() { res, err = Run(context.Background(), o) })
+				if err != nil {
+					t.Fatal(err)
+				}
+				if took := time.Since(begin); took > 10*time.Second {
+					t.Errorf("run took %v", took)
+				}
+				if heap > 200<<20 {
+					t.Errorf("heap in use peaked at %d MB", heap>>20)
+				}
+				tooLarge := res.MainBaseline.ErrorsByClass[string(ErrTooLarge)] + res.MainLoaded.ErrorsByClass[string(ErrTooLarge)] + res.ComplexLoaded.ErrorsByClass[string(ErrTooLarge)]
+				if tooLarge == 0 {
+					t.Errorf("no request counted as %s: baseline %v, main %v, complex %v", ErrTooLarge,
+						res.MainBaseline.ErrorsByClass, res.MainLoaded.ErrorsByClass, res.ComplexLoaded.ErrorsByClass)
+				}
+			})
+		}
+	}
+}
+
+// TestTLSHandshakeStallIsBoundedByTimeout: a server that accepts and never
+// completes the handshake costs a request its timeout, not forever.
+func TestTLSHandshakeStallIsBoundedByTimeout(t *testing.T) {
+	base := hostileServer(t, func(_ net.Conn, done <-chan struct{}) { <-done })
+	base = "https" + strings.TrimPrefix(base, "http")
+	for _, client := range []string{"fasthttp", "net/http"} {
+		t.Run(client, func(t *testing.T) {
+			o := Options{
+				MainURL: base + "/", ComplexURL: base + "/complex",
+				Concurrency: 1, Duration: 100 * time.Millisecond, Rate: 10,
+				Timeout: 300 * time.Millisecond,
+			}
+			if client == "net/http" {
+				o.Client = NewClient(4, o.Timeout, false)
+			}
+			done := make(chan error, 1)
+			go func() { _, err := Run(context.Background(), o); done <- err }()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("a target that never finished the handshake was called reachable")
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the run hung on a TLS handshake that never completes")
+			}
+		})
+	}
+}
