@@ -51,7 +51,7 @@ func newFastSender(ctx context.Context, o *Options) *fastSender {
 			DialTimeout: func(addr string, timeout time.Duration) (net.Conn, error) {
 				return s.dial(addr, tlsConfig, timeout)
 			},
-			MaxConns:            1 << 20,                                                               // never refuse a request for want of a connection
+			MaxConns:            1 << 20, // never refuse a request for want of a connection
 			MaxIdleConnDuration: 2 * time.Second,
 			// One attempt per request: fasthttp retries idempotent requests
 			// up to five times by default, which would hide resets and send
