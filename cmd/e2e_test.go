@@ -285,6 +285,11 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"endless body file", []string{"run", "--body-file", "/dev/zero"}},
 		{"zero max body", []string{"run", "--max-body", "0"}},
 		{"unparsable max body", []string{"run", "--max-body", "lots"}},
+		{"query in target", []string{"run", "--target", "http://127.0.0.1:9/api?x=1"}},
+		{"fragment in target", []string{"run", "--target", "http://127.0.0.1:9/api#top"}},
+		{"port out of range", []string{"run", "--target", "http://127.0.0.1:99999"}},
+		{"content-length header", []string{"run", "--header", "Content-Length: 5"}},
+		{"output is the results stream", []string{"run", "-o", "r.json", "--results", "./r.json"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

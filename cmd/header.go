@@ -14,15 +14,24 @@ func parseHeader(s string) (name, value string, err error) {
 	name, value, found := strings.Cut(s, ":")
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 	switch {
+	// The messages name the header, never its value: it may be a secret.
 	case !found:
-		return "", "", fmt.Errorf("--header %q: want 'Name: value'", s)
+		return "", "", fmt.Errorf("--header wants 'Name: value': no colon in the value given")
 	case !httpguts.ValidHeaderFieldName(name):
-		return "", "", fmt.Errorf("--header %q: %q is not a valid header name", s, name)
+		return "", "", fmt.Errorf("--header %q: not a valid header name", name)
 	case !httpguts.ValidHeaderFieldValue(value):
-		return "", "", fmt.Errorf("--header %q: the value has characters a header cannot carry", s)
+		return "", "", fmt.Errorf("--header %s: the value has characters a header cannot carry", name)
+	}
+	if managed[textproto.CanonicalMIMEHeaderKey(name)] {
+		return "", "", fmt.Errorf("--header %s: blockprobe sets this header itself (it frames each request)", name)
 	}
 	return textproto.CanonicalMIMEHeaderKey(name), value, nil
 }
+
+// managed headers frame a request: a value given by the user would
+// contradict the body actually sent, and the target would wait for bytes
+// that never come, or read the next request as this one's body.
+var managed = map[string]bool{"Content-Length": true, "Transfer-Encoding": true, "Connection": true, "Te": true, "Trailer": true, "Upgrade": true}
 
 // parseHeaders reads every --header value into one header.
 func parseHeaders(values []string) (http.Header, error) {

@@ -19,12 +19,18 @@ func TestParseHeader(t *testing.T) {
 		{": value", "", "", false},
 		{"Bad Name: x", "", "", false},
 		{"X-Evil: a\r\nInjected: b", "", "", false},
+		{"Content-Length: 5", "", "", false},
+		{"transfer-encoding: chunked", "", "", false},
+		{"Connection: close", "", "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
 			name, value, err := parseHeader(tc.in)
 			if (err == nil) != tc.ok || name != tc.name || value != tc.value {
 				t.Errorf("parseHeader(%q) = %q, %q, %v", tc.in, name, value, err)
+			}
+			if _, v, found := strings.Cut(tc.in, ":"); err != nil && found && len(strings.TrimSpace(v)) > 1 && strings.Contains(err.Error(), strings.TrimSpace(v)) {
+				t.Errorf("the error %q repeats the header's value, which may be a secret", err)
 			}
 		})
 	}
@@ -46,4 +52,31 @@ func FuzzParseHeader(f *testing.F) {
 			t.Errorf("parseHeader(%q) accepted %q: %q", s, name, value)
 		}
 	})
+}
+
+func TestRedactArgs(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"run --target http://u:pw@h:1/x --header Authorization: Bearer T0K",
+			"run --target http://REDACTED@h:1/x --header Authorization: REDACTED"},
+		{"compare --target a=https://tok@h --header=X-Key:abc",
+			"compare --target a=https://REDACTED@h --header=X-Key: REDACTED"},
+		{"run --target=http://u:p@h --header nocolon", "run --target=http://REDACTED@h --header REDACTED"},
+		{"run --mode blocking --rate 20", "run --mode blocking --rate 20"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			// "Authorization: Bearer T0K" is one argument, as a shell passes it.
+			args := strings.Fields(tc.in)
+			for i := range args {
+				if args[i] == "Authorization:" {
+					args = append(args[:i], append([]string{"Authorization: Bearer T0K"}, args[i+3:]...)...)
+					break
+				}
+			}
+			got := strings.Join(redactArgs(args), " ")
+			if got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
 }

@@ -7,7 +7,9 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,20 +41,38 @@ func parseTargets(values []string, mainPath, complexPath string) ([]subject, err
 		if !found || strings.Contains(name, "/") {
 			name, raw = "", v
 		}
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, usageErrorf("--target %q: want an http(s) URL such as http://127.0.0.1:8888, or name=URL", v)
+		u, err := parseTargetURL(raw)
+		if err != nil {
+			return nil, usageErrorf("--target %q: %v", probe.RedactURLs(v), err)
 		}
 		if name == "" {
 			name = u.Host
 		}
 		if seen[name] {
-			return nil, usageErrorf("--target %q: two targets named %q; name them with name=URL", v, name)
+			return nil, usageErrorf("--target %q: two targets named %q; name them with name=URL", probe.RedactURLs(v), name)
 		}
 		seen[name] = true
 		out = append(out, subject{label: name, url: strings.TrimRight(raw, "/"), mainPath: mainPath, cplxPath: complexPath})
 	}
 	return out, nil
+}
+
+// parseTargetURL checks a target's base URL: the paths are appended to it,
+// so it can carry no query or fragment, and its port must be one.
+func parseTargetURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return nil, errors.New("want an http(s) URL such as http://127.0.0.1:8888, or name=URL")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		return nil, errors.New("a base URL takes no query or fragment: the paths are appended to it (put a query in --main-path and --complex-path)")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("port %s is not between 1 and 65535", p)
+		}
+	}
+	return u, nil
 }
 
 // measurement runs the scenario on subjects and builds their reports.
@@ -208,7 +228,7 @@ func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
 		},
 	}
 	if s.external() {
-		meta.Mode, meta.Target = "external", s.url
+		meta.Mode, meta.Target = "external", probe.RedactURLs(s.url)
 	} else {
 		c := s.embedded
 		meta.Config.ComplexDelayMs = ms(c.ComplexDelay)
@@ -258,6 +278,9 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 		}
 		if err := report.CheckWritable(m.results); err != nil {
 			return usageErrorf("--results: %v", err)
+		}
+		if out.output != "" && sameFile(out.output, m.results) {
+			return usageErrorf("--output and --results name the same file, %s: the report would replace the stream", out.output)
 		}
 	}
 	var runs []*report.Report
@@ -334,6 +357,19 @@ func classes(s report.StatsJSON) string {
 		parts[i] = fmt.Sprintf("%s %d", k, s.ErrorsByClass[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// sameFile reports whether two paths name one file: the same path once
+// cleaned, or, for files that exist, the same file by identity (links).
+func sameFile(a, b string) bool {
+	if absA, err := filepath.Abs(a); err == nil {
+		if absB, err := filepath.Abs(b); err == nil && absA == absB {
+			return true
+		}
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 func shutdownQuietly(srv *target.Server) {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/blockprobe/blockprobe/probe"
 	"github.com/blockprobe/blockprobe/target"
 )
 
@@ -133,7 +134,35 @@ func checkPaths(paths ...string) error {
 	return nil
 }
 
-// commandLine is the command as the user typed it, for the report.
+// commandLine is the command as the user typed it, for the report, with
+// its secrets taken out.
 func commandLine() string {
-	return "blockprobe " + strings.Join(os.Args[1:], " ")
+	return "blockprobe " + strings.Join(redactArgs(os.Args[1:]), " ")
+}
+
+// redactArgs takes the secrets out of a command line: the credentials of
+// every URL and the value of every --header (its name stays).
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	header := false
+	for i, a := range args {
+		switch {
+		case header:
+			a = redactHeader(a)
+		case strings.HasPrefix(a, "--header="):
+			a = "--header=" + redactHeader(strings.TrimPrefix(a, "--header="))
+		}
+		header = a == "--header"
+		out[i] = probe.RedactURLs(a)
+	}
+	return out
+}
+
+// redactHeader keeps the name of a --header value, "Name: value".
+func redactHeader(h string) string {
+	name, _, found := strings.Cut(h, ":")
+	if !found {
+		return probe.Redacted
+	}
+	return name + ": " + probe.Redacted
 }

@@ -35,7 +35,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	o = o.withDefaults()
-	r := &runner{opts: o, start: time.Now(), tally: newTally(o.StarveThreshold)}
+	r := &runner{opts: o, start: time.Now(), tally: newTally(o.StarveThreshold), secrets: o.secrets()}
 	// Requests run under their own context, cancelled only Grace after ctx,
 	// so an interrupt stops new requests but lets answers in flight arrive.
 	reqCtx, cancelReqs := context.WithCancel(context.Background())
@@ -77,6 +77,7 @@ type runner struct {
 	sender    sender
 	loadStart time.Duration
 	sent      atomic.Int64
+	secrets   []string // kept out of every record's Detail
 
 	mu      sync.Mutex
 	records []Record
@@ -93,7 +94,7 @@ func (r *runner) warmUp(ctx context.Context) error {
 	case ctx.Err() != nil:
 		return nil
 	case !rec.Answered():
-		return fmt.Errorf("%w: GET %s: %s (%s)", ErrUnreachable, r.opts.MainURL, rec.Err, rec.Detail)
+		return fmt.Errorf("%w: GET %s: %s (%s)", ErrUnreachable, RedactURLs(r.opts.MainURL), rec.Err, rec.Detail)
 	}
 	return nil
 }
@@ -282,7 +283,7 @@ func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {
 	rec.Status = status
 	if err != nil {
 		rec.Status = 0
-		rec.Err, rec.Detail = Classify(err), err.Error()
+		rec.Err, rec.Detail = Classify(err), scrub(err.Error(), r.secrets)
 	} else if rec.Status < 200 || rec.Status > 299 {
 		rec.Err, rec.Detail = ErrStatus, http.StatusText(rec.Status)
 	}

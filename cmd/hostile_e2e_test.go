@@ -1,0 +1,49 @@
+package cmd_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Hostile targets and careless inputs, as a user meets them: the run ends,
+// blames the right side and publishes no secret.
+
+// No output of a run carries the credentials of its URL or the values of
+// its headers: reports in every format, the results stream, stderr.
+func TestSecretsStayOutOfEveryOutput(t *testing.T) {
+	const password, token = "s3cr3tpw", "T0PSECRETT0KEN"
+	url := serveInBackground(t, "async", "100ms")
+	withCreds := strings.Replace(url, "http://", "http://user:"+password+"@", 1)
+	dir := t.TempDir()
+	res := blockprobe(t, "run", "--target", withCreds, "--header", "Authorization: Bearer "+token,
+		"--duration", "300ms", "--format", "json", "-o", filepath.Join(dir, "r.json"),
+		"--results", filepath.Join(dir, "r.ndjson"))
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	outputs := map[string]string{"run's stdout": res.stdout, "run's stderr": res.stderr}
+	for _, name := range []string{"r.json", "r.ndjson"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs[name] = string(b)
+	}
+	for _, format := range []string{"text", "markdown", "html", "csv", "gobench"} {
+		r := blockprobe(t, "report", filepath.Join(dir, "r.json"), "--format", format)
+		outputs["report --format "+format] = r.stdout + r.stderr
+	}
+	// An error that quotes the URL does not quote its password either.
+	bad := blockprobe(t, "run", "--target", "http://user:"+password+"@127.0.0.1:99999")
+	outputs["a refused --target"] = bad.stderr
+	for name, out := range outputs {
+		if strings.Contains(out, password) || strings.Contains(out, token) {
+			t.Errorf("%s carries a secret:\n%s", name, out)
+		}
+	}
+	if !strings.Contains(outputs["r.json"], "Authorization: REDACTED") {
+		t.Errorf("the recorded command should keep the header's name:\n%s", outputs["r.json"])
+	}
+}
