@@ -106,8 +106,9 @@ type report struct {
 		} `json:"complex"`
 	} `json:"endpoints"`
 	Verdict struct {
-		Starved bool   `json:"starved"`
-		Summary string `json:"summary"`
+		Starved    bool   `json:"starved"`
+		Conclusive bool   `json:"conclusive"`
+		Summary    string `json:"summary"`
 	} `json:"verdict"`
 	Loop *struct {
 		SlowestCallbackMs float64 `json:"slowest_callback_ms"`

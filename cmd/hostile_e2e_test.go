@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	bp "github.com/blockprobe/blockprobe/cmd"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,5 +46,20 @@ func TestSecretsStayOutOfEveryOutput(t *testing.T) {
 	}
 	if !strings.Contains(outputs["r.json"], "Authorization: REDACTED") {
 		t.Errorf("the recorded command should keep the header's name:\n%s", outputs["r.json"])
+	}
+}
+
+// A run that applied no load has no verdict, in blocking mode too.
+func TestRunWithoutLoadHasNoVerdict(t *testing.T) {
+	res := blockprobe(t, "run", "--mode", "blocking", "--complex-delay", "300ms", "--duration", "1ns", "--format", "json")
+	if res.code != bp.ExitTarget {
+		t.Fatalf("exit %d, want %d: stderr %s", res.code, bp.ExitTarget, res.stderr)
+	}
+	r := decode(t, res.stdout)
+	if r.Verdict.Conclusive || r.Verdict.Starved || !strings.Contains(r.Verdict.Summary, "no load was applied") {
+		t.Errorf("verdict %+v: want inconclusive, no load applied", r.Verdict)
+	}
+	if !strings.Contains(res.stderr, "no load was applied") {
+		t.Errorf("stderr %q does not say why", res.stderr)
 	}
 }

@@ -144,7 +144,7 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	if bars != nil {
 		bars.Finish()
 	}
-	if errors.Is(err, probe.ErrUnreachable) {
+	if errors.Is(err, probe.ErrUnreachable) || errors.Is(err, probe.ErrInvalidAnswer) {
 		return nil, withCode(ExitTarget, err)
 	}
 	if err != nil {
@@ -321,27 +321,34 @@ func outcome(runs []*report.Report, exps []report.Expectation) error {
 	return nil
 }
 
-// failure says why a run cannot be trusted, or "" when it can.
+// failure says why a run cannot be trusted, or "" when it can. It blames
+// blockprobe's own limits before the target's.
 func failure(r *report.Report) string {
-	if !r.Verdict.Conclusive {
-		return "no MainHandler probe under load was answered: nothing to judge"
-	}
-	conn := 0
-	for _, s := range []report.StatsJSON{r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Endpoints.Complex.Loaded} {
+	rows := []report.StatsJSON{r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Endpoints.Complex.Loaded}
+	own, conn := 0, 0
+	for _, s := range rows {
 		for class, n := range s.ErrorsByClass {
-			if class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !strings.HasPrefix(class, "status_") {
+			switch {
+			case class == string(probe.ErrGenerator):
+				own += n
+			case class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !strings.HasPrefix(class, "status_"):
 				conn += n
 			}
 		}
 	}
-	if conn > 0 {
-		return fmt.Sprintf("%d requests failed at the connection level (refused, reset, ...): the target failed during the run", conn)
+	if own > 0 {
+		return fmt.Sprintf("blockprobe ran out of its own resources (file descriptors, ports) for %d requests: the generator's limit, not the target's; lower --rate or --concurrency, or raise ulimit -n", own)
 	}
-	// A ComplexHandler request that timed out was being worked on; one that
-	// was refused or got an error status applied no load.
+	if conn > 0 {
+		return fmt.Sprintf("%d requests failed at the connection level (%s): the target failed during the run", conn, classes(rows...))
+	}
 	c := r.Endpoints.Complex.Loaded
-	if busy := c.ErrorsByClass[string(probe.ErrTimeout)] + c.ErrorsByClass[string(probe.ErrCanceled)]; c.Count > 0 && c.OK == 0 && busy == 0 {
-		return fmt.Sprintf("none of %d ComplexHandler requests succeeded (%s): no load was applied; check --complex-path", c.Count, classes(c))
+	if !r.Verdict.Conclusive {
+		why := "no verdict: " + r.Verdict.Reason
+		if c.Errors > 0 && c.OK == 0 {
+			why += fmt.Sprintf(" (%s); check --complex-path", classes(c))
+		}
+		return why
 	}
 	if m := r.Endpoints.Main.Loaded; m.Count > 0 && m.OK == 0 && m.Answered() > 0 {
 		return fmt.Sprintf("none of %d MainHandler probes got a 2xx answer (%s): check --main-path", m.Count, classes(m))
@@ -349,12 +356,19 @@ func failure(r *report.Report) string {
 	return ""
 }
 
-// classes lists a row's error classes, e.g. "status_404 12, timeout 1".
-func classes(s report.StatsJSON) string {
-	keys := slices.Sorted(maps.Keys(s.ErrorsByClass))
+// classes lists the error classes of rows, added up, e.g.
+// "status_404 12, timeout 1".
+func classes(rows ...report.StatsJSON) string {
+	sum := map[string]int{}
+	for _, s := range rows {
+		for k, n := range s.ErrorsByClass {
+			sum[k] += n
+		}
+	}
+	keys := slices.Sorted(maps.Keys(sum))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, s.ErrorsByClass[k])
+		parts[i] = fmt.Sprintf("%s %d", k, sum[k])
 	}
 	return strings.Join(parts, ", ")
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
@@ -78,8 +79,34 @@ func Classify(err error) ErrorClass {
 	case errors.As(err, &certErr), errors.As(err, &hdrErr), errors.As(err, &alert),
 		errors.As(err, &unknown), errors.As(err, &host), errors.As(err, &invalid):
 		return ErrTLS
+	case isMalformed(err):
+		return ErrProtocol
 	}
 	return ErrOther
+}
+
+// malformedAnswer holds what the clients say of an answer that is not valid
+// HTTP; neither gives such errors a type of their own.
+var malformedAnswer = []string{
+	"malformed HTTP", "bad Content-Length", "invalid response status", "malformed chunked encoding", // net/http
+	"invalid byte in chunk length", "chunk length too large", "header line too long",
+	"error when reading response headers", "cannot parse", "empty hex number", "cannot find whitespace", // fasthttp
+}
+
+// isMalformed reports whether err says the target's answer was not valid HTTP.
+func isMalformed(err error) bool {
+	var chunk fasthttp.ErrBrokenChunk
+	var small *fasthttp.ErrSmallBuffer
+	if errors.As(err, &chunk) || errors.As(err, &small) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range malformedAnswer {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // isLocalLimit reports whether err is this machine running out of something

@@ -31,6 +31,9 @@ func TestClassify(t *testing.T) {
 		{"canceled", &url.Error{Op: "Get", URL: "http://x", Err: context.Canceled}, ErrCanceled},
 		{"dns", &url.Error{Op: "Get", URL: "http://x", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x.invalid"}}}, ErrDNS},
 		{"tls", &url.Error{Op: "Get", URL: "https://x", Err: x509.UnknownAuthorityError{}}, ErrTLS},
+		{"too many open files", &url.Error{Op: "Get", URL: "http://x", Err: &net.OpError{Op: "dial", Err: os.NewSyscallError("socket", syscall.EMFILE)}}, ErrGenerator},
+		{"no ports left", &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.EADDRNOTAVAIL)}, ErrGenerator},
+		{"body too large", fmt.Errorf("x: %w", ErrBodyTooLarge), ErrTooLarge},
 		{"other", errors.New("something else"), ErrOther},
 	}
 	for _, tc := range cases {

@@ -3,6 +3,7 @@ package probe
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -169,5 +170,68 @@ func TestTLSHandshakeStallIsBoundedByTimeout(t *testing.T) {
 				t.Fatal("the run hung on a TLS handshake that never completes")
 			}
 		})
+	}
+}
+
+// TestMalformedAnswersAreTheTargets: an answer that is not HTTP is the
+// target's failure, classed apart from a connection that never came, with
+// either client; at the warm-up it is not called "unreachable".
+func TestMalformedAnswersAreTheTargets(t *testing.T) {
+	answers := map[string]string{
+		"not http":        "garbage\r\n\r\n",
+		"bad status":      "HTTP/1.1 abc OK\r\n\r\n",
+		"bad length":      "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+		"broken chunking": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",
+	}
+	for name, answer := range answers {
+		for _, client := range []string{"fasthttp", "net/http"} {
+			t.Run(name+"/"+client, func(t *testing.T) {
+				base := hostileServer(t, func(c net.Conn, _ <-chan struct{}) {
+					if readRequest(c) {
+						fmt.Fprint(c, answer)
+					}
+				})
+				o := Options{MainURL: base + "/", ComplexURL: base + "/complex", Concurrency: 1,
+					Duration: 50 * time.Millisecond, Rate: 10, Timeout: 2 * time.Second}
+				if client == "net/http" {
+					o.Client = NewClient(2, o.Timeout, false)
+				}
+				_, err := Run(context.Background(), o)
+				if !errors.Is(err, ErrInvalidAnswer) || errors.Is(err, ErrUnreachable) {
+					t.Errorf("warm-up error %v, want %v", err, ErrInvalidAnswer)
+				}
+			})
+		}
+	}
+}
+
+// TestBaselineBacksOffADeadTarget: a target that dies after the warm-up is
+// not sent thousands of futile baseline requests.
+func TestBaselineBacksOffADeadTarget(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		c, err := ln.Accept()
+		ln.Close() // dies after its first answer: every later dial is refused
+		if err == nil {
+			readRequest(c)
+			fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+			c.Close()
+		}
+	}()
+	base := "http://" + ln.Addr().String()
+	o := Options{MainURL: base + "/", ComplexURL: base + "/complex", Baseline: 100_000, Concurrency: 1,
+		Duration: 100 * time.Millisecond, Rate: 10, Timeout: time.Second}
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.MainBaseline.Count; n > 20 {
+		t.Errorf("%d baseline requests sent to a dead target (%v)", n, res.MainBaseline.ErrorsByClass)
+	}
+	if res.MainBaseline.ErrorsByClass[string(ErrRefused)] == 0 {
+		t.Errorf("baseline errors %v, want refusals", res.MainBaseline.ErrorsByClass)
 	}
 }

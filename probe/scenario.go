@@ -25,6 +25,10 @@ type Observer interface {
 // measurement was made.
 var ErrUnreachable = errors.New("target unreachable")
 
+// ErrInvalidAnswer means the target answered the warm-up request with
+// something that is not valid HTTP, so no measurement was made.
+var ErrInvalidAnswer = errors.New("the target answered with invalid HTTP")
+
 // Run carries out the scenario: a warm-up request, the idle baseline, then
 // the load window with its open-loop probes. It returns when every request
 // has been answered or has failed. When ctx is cancelled it stops sending,
@@ -93,6 +97,8 @@ func (r *runner) warmUp(ctx context.Context) error {
 	switch {
 	case ctx.Err() != nil:
 		return nil
+	case rec.Err == ErrProtocol:
+		return fmt.Errorf("%w: GET %s: %s", ErrInvalidAnswer, RedactURLs(r.opts.MainURL), rec.Detail)
 	case !rec.Answered():
 		return fmt.Errorf("%w: GET %s: %s (%s)", ErrUnreachable, RedactURLs(r.opts.MainURL), rec.Err, rec.Detail)
 	}
@@ -103,9 +109,19 @@ func (r *runner) baseline(ctx context.Context) {
 	if obs := r.opts.Observer; obs != nil {
 		obs.PhaseStarted(Baseline, r.opts.Baseline, 0)
 	}
+	var b backoff
+	timer := newStoppedTimer()
+	defer timer.Stop()
 	for i := 0; i < r.opts.Baseline && ctx.Err() == nil && r.reserve(); i++ {
-		now := time.Since(r.start)
-		r.add(r.send(Main, Baseline, now))
+		rec := r.send(Main, Baseline, time.Since(r.start))
+		r.add(rec)
+		wait := b.after(rec)
+		if wait >= maxBackoff {
+			return // the target is gone: the load phase will say so
+		}
+		if wait > 0 && !r.waitUntil(ctx, timer, time.Since(r.start)+wait, false) {
+			return
+		}
 	}
 }
 
@@ -149,30 +165,47 @@ func (r *runner) waitForSlot(slots chan struct{}, scheduled, fired time.Duration
 	return rec, false
 }
 
-// Backoff of a load worker whose requests fail at the connection level: a
-// dead target refuses in microseconds, and a closed loop would otherwise
-// hammer it with tens of thousands of futile requests.
+// Backoff of a closed loop (the baseline, a load worker) whose requests
+// fail at the connection level: a dead target refuses in microseconds, and
+// a closed loop would otherwise hammer it with tens of thousands of futile
+// requests.
 const (
 	minBackoff = 10 * time.Millisecond
 	maxBackoff = 200 * time.Millisecond
 )
 
+// backoff is the wait of one closed loop before its next request.
+type backoff struct{ d time.Duration }
+
+// after returns how long to wait after rec before the next request: zero
+// after an answer or a timeout (the target was there), else doubling from
+// minBackoff up to maxBackoff.
+func (b *backoff) after(rec Record) time.Duration {
+	if rec.Answered() || rec.Err == ErrTimeout || rec.Err == ErrCanceled {
+		b.d = 0
+	} else {
+		b.d = min(max(2*b.d, minBackoff), maxBackoff)
+	}
+	return b.d
+}
+
+// newStoppedTimer returns a timer for waitUntil to reset.
+func newStoppedTimer() *time.Timer {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}
+
 // work is one closed-loop ComplexHandler worker: it sends the next request
 // when the last is answered, until the window ends.
 func (r *runner) work(ctx context.Context, end time.Duration) {
-	backoff := time.Duration(0)
-	timer := time.NewTimer(0)
+	var b backoff
+	timer := newStoppedTimer()
 	defer timer.Stop()
-	<-timer.C
 	for ctx.Err() == nil && time.Since(r.start) < end && r.reserve() {
 		rec := r.send(Complex, Loaded, time.Since(r.start))
 		r.add(rec)
-		if rec.Answered() || rec.Err == ErrTimeout || rec.Err == ErrCanceled {
-			backoff = 0
-			continue
-		}
-		backoff = min(max(2*backoff, minBackoff), maxBackoff)
-		if !r.waitUntil(ctx, timer, min(time.Since(r.start)+backoff, end), false) {
+		if wait := b.after(rec); wait > 0 && !r.waitUntil(ctx, timer, min(time.Since(r.start)+wait, end), false) {
 			return
 		}
 	}
@@ -185,9 +218,8 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 	if r.opts.ProbeConns > 0 {
 		slots = make(chan struct{}, r.opts.ProbeConns)
 	}
-	timer := time.NewTimer(0)
+	timer := newStoppedTimer()
 	defer timer.Stop()
-	<-timer.C
 	last := time.Duration(-1 << 62)
 	for hits := uint64(0); ; hits++ {
 		due, ok := r.opts.Pacer.Next(hits)

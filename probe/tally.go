@@ -62,5 +62,6 @@ func (t *tally) fill(res *Result) {
 	if t.sendLag.TotalCount() > 0 {
 		res.GeneratorLagP99 = time.Duration(t.sendLag.ValueAtQuantile(99)) * time.Microsecond
 	}
-	res.Verdict = Judge(res.MainBaseline, res.MainLoaded, t.stalled, t.threshold)
+	res.Verdict = Judge(res.MainBaseline, res.MainLoaded, t.stalled, t.threshold).
+		Qualify(res.ComplexLoaded, res.MainLoaded, res.GeneratorLagP99)
 }

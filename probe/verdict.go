@@ -1,6 +1,9 @@
 package probe
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Verdict says whether MainHandler was starved under load (DESIGN §3).
 type Verdict struct {
@@ -19,6 +22,8 @@ type Verdict struct {
 	// NoBaseline is set when no baseline request was answered, so the loaded
 	// p99 was compared with zero.
 	NoBaseline bool
+	// Reason says why there is no verdict; empty when Conclusive.
+	Reason string
 }
 
 // Excess is how far the loaded p99 rose above the idle p99.
@@ -39,6 +44,10 @@ func Judge(baseline, loaded Stats, stalled int, threshold time.Duration) Verdict
 		NoBaseline:  baseline.Answered() == 0,
 	}
 	if loaded.Answered() == 0 && stalled == 0 {
+		v.Reason = "no probe under load completed"
+		if v.Probes > 0 {
+			v.Reason = fmt.Sprintf("none of %d probes under load was answered", v.Probes)
+		}
 		return v
 	}
 	v.Conclusive = true
@@ -51,4 +60,32 @@ func Judge(baseline, loaded Stats, stalled int, threshold time.Duration) Verdict
 // probes stalled, which puts them beyond the p99 too.
 func Starved(excess, threshold time.Duration, stalled, probes int) bool {
 	return excess > threshold || stalled*100 > probes
+}
+
+// Qualify withdraws a verdict that the run cannot support: when no load
+// was applied (no ComplexHandler request completed or was still being
+// worked on), when blockprobe ran out of its own resources, or when the
+// generator's own lateness (lag, the p99 of how late probes were sent)
+// could explain a rise reported as starvation. Each would otherwise blame
+// or clear the target for what the generator did.
+func (v Verdict) Qualify(load, probes Stats, lag time.Duration) Verdict {
+	if !v.Conclusive {
+		return v
+	}
+	busy := load.ErrorsByClass[string(ErrTimeout)] + load.ErrorsByClass[string(ErrCanceled)]
+	own := load.ErrorsByClass[string(ErrGenerator)] + probes.ErrorsByClass[string(ErrGenerator)]
+	switch {
+	case load.Count == 0:
+		v.Reason = "no ComplexHandler request was sent, so no load was applied (is --duration long enough?)"
+	case load.OK == 0 && busy == 0:
+		v.Reason = fmt.Sprintf("none of %d ComplexHandler requests succeeded, so no load was applied", load.Count)
+	case own > 0:
+		v.Reason = fmt.Sprintf("blockprobe ran out of its own resources (file descriptors, ports) for %d requests; lower --rate or --concurrency, or raise ulimit -n", own)
+	case v.Starved && !Starved(v.Excess()-lag, v.Threshold, v.Stalled, v.Probes):
+		v.Reason = fmt.Sprintf("the generator fell behind: probes were sent %s late (p99), enough to explain the rise; lower --rate or --concurrency, or give blockprobe more CPU", lag.Round(time.Microsecond))
+	default:
+		return v
+	}
+	v.Conclusive, v.Starved = false, false
+	return v
 }

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,6 +48,43 @@ func TestJudge(t *testing.T) {
 			if v.Starved != tc.starved || v.Conclusive != tc.conclusive || v.NoBaseline != tc.noBaseline {
 				t.Errorf("Judge = starved %v conclusive %v no-baseline %v; want %v %v %v",
 					v.Starved, v.Conclusive, v.NoBaseline, tc.starved, tc.conclusive, tc.noBaseline)
+			}
+		})
+	}
+}
+
+func TestQualify(t *testing.T) {
+	ms := time.Millisecond
+	idle := stats(ms, 20, nil)
+	starved := Judge(idle, stats(600*ms, 99, nil), 0, 50*ms)
+	fine := Judge(idle, stats(2*ms, 99, nil), 0, 50*ms)
+	oneLoad := stats(300*ms, 1, nil)
+	cases := []struct {
+		name       string
+		v          Verdict
+		load       Stats
+		lag        time.Duration
+		conclusive bool
+		reason     string
+	}{
+		{"starved under load", starved, oneLoad, ms, true, ""},
+		{"not starved under load", fine, oneLoad, ms, true, ""},
+		{"no load sent", fine, Stats{}, 0, false, "no ComplexHandler request was sent"},
+		{"no load succeeded", fine, stats(0, 0, map[string]int{"status_404": 3}), 0, false, "none of 3 ComplexHandler requests succeeded"},
+		{"load still being worked on counts", starved, stats(0, 0, map[string]int{"timeout": 1}), 0, true, ""},
+		{"lag explains the rise", starved, oneLoad, 580 * ms, false, "the generator fell behind"},
+		{"lag too small to explain it", starved, oneLoad, 100 * ms, true, ""},
+		{"lag does not undo a clean verdict", fine, oneLoad, 500 * ms, true, ""},
+		{"out of descriptors", fine, stats(300*ms, 1, map[string]int{"generator": 2}), 0, false, "ran out of its own resources"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := tc.v.Qualify(tc.load, stats(2*ms, 99, nil), tc.lag)
+			if v.Conclusive != tc.conclusive || !strings.Contains(v.Reason, tc.reason) || (v.Reason == "") != tc.conclusive {
+				t.Errorf("conclusive %v, reason %q; want %v, %q", v.Conclusive, v.Reason, tc.conclusive, tc.reason)
+			}
+			if !v.Conclusive && v.Starved {
+				t.Error("an inconclusive verdict says starved")
 			}
 		})
 	}

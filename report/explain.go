@@ -104,12 +104,12 @@ func suggest(r *Report, e *Explanation) string {
 	c := r.Config
 	starved := r.Verdict.Starved
 	switch {
+	case !r.Verdict.Conclusive:
+		return "Nothing to judge: " + inconclusiveReason(r.Verdict) + ". Fix that, and run again."
 	case r.Target != TargetEmbedded && starved:
 		return "Something on the server's event loop blocks it while ComplexHandler runs: find the synchronous call in that handler and await a non-blocking version, or run it in an executor."
 	case r.Target != TargetEmbedded:
 		return "The server kept its loop free under this load: no fix needed."
-	case !r.Verdict.Conclusive:
-		return "Nothing to judge: no MainHandler probe under load completed. Check that the target answers, and run again."
 	case starved && c.Work == "cpu" && c.GIL && r.Mode == "pooled":
 		return "The threads take turns on the GIL, so a thread pool does not make Python computation parallel and the loop queues for the lock: move CPU-bound work to a process pool."
 	case starved && c.Work == "cpu":

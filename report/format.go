@@ -63,14 +63,24 @@ func splitSign(ms float64) (string, float64) {
 	return "", ms
 }
 
+// inconclusiveReason says why v gives no verdict. Reports written before
+// the reason was recorded get it from their figures.
+func inconclusiveReason(v VerdictJSON) string {
+	switch {
+	case v.Reason != "":
+		return v.Reason
+	case v.Probes == 0:
+		return "no probe under load completed"
+	default:
+		return fmt.Sprintf("none of %d probes under load was answered", v.Probes)
+	}
+}
+
 // VerdictLine states the verdict and the numbers behind it in one line,
 // e.g. "MainHandler STARVED: p99 4.96s under load vs 0.42ms idle (+4.96s > 50ms)".
 func VerdictLine(v VerdictJSON) string {
 	if !v.Conclusive {
-		if v.Probes == 0 {
-			return "MainHandler verdict INCONCLUSIVE: no probe under load completed"
-		}
-		return fmt.Sprintf("MainHandler verdict INCONCLUSIVE: none of %d probes under load was answered", v.Probes)
+		return "MainHandler verdict INCONCLUSIVE: " + inconclusiveReason(v)
 	}
 	cmp := "<="
 	if v.ExcessMs > v.ThresholdMs {

@@ -160,7 +160,7 @@ func plainVerdict(r *Report) (word, class, plain string) {
 	idle := shortMs(v.MainP99BaselineMs)
 	switch {
 	case !v.Conclusive:
-		return "inconclusive", "inconclusive", "No verdict: no MainHandler probe under load was answered, so there is nothing to judge."
+		return "inconclusive", "inconclusive", "No verdict: " + inconclusiveReason(v) + "."
 	case v.Starved && v.MainP99LoadedMs == 0:
 		return "STARVED", "starved", fmt.Sprintf("MainHandler was starved: none of its %d probes under load was answered.", v.Probes)
 	case v.Starved:

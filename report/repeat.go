@@ -137,15 +137,21 @@ func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) VerdictJSON {
 	stalled := collect(reps, func(r *Report) float64 { return float64(r.Verdict.Stalled) })
 	probes := collect(reps, func(r *Report) float64 { return float64(r.Verdict.Probes) })
 	conclusive := 0
+	v.Reason = ""
 	for _, r := range reps {
 		if r.Verdict.Conclusive {
 			conclusive++
+		} else if v.Reason == "" {
+			v.Reason = inconclusiveReason(r.Verdict) + " (in a run of the repeat)"
 		}
 	}
 	sort.Float64s(stalled)
 	sort.Float64s(probes)
 	v.Stalled, v.Probes = int(stalled[len(stalled)/2]), int(probes[len(probes)/2])
 	v.Conclusive = 2*conclusive > len(reps)
+	if v.Conclusive {
+		v.Reason = ""
+	}
 	v.Starved = v.Conclusive && probe.Starved(fromMillis(v.ExcessMs), fromMillis(v.ThresholdMs), v.Stalled, v.Probes)
 	v.Summary = VerdictLine(v) + fmt.Sprintf(" [median of %d runs]", len(reps))
 	return v

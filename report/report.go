@@ -112,6 +112,8 @@ type VerdictJSON struct {
 	Probes            int     `json:"probes"`
 	Stalled           int     `json:"stalled"`
 	NoBaseline        bool    `json:"no_baseline"`
+	// Reason says why there is no verdict; empty when Conclusive.
+	Reason string `json:"inconclusive_reason,omitempty"`
 	// Summary is VerdictLine of this verdict.
 	Summary string `json:"summary"`
 }
@@ -282,6 +284,7 @@ func newVerdict(v probe.Verdict) VerdictJSON {
 		Probes:            v.Probes,
 		Stalled:           v.Stalled,
 		NoBaseline:        v.NoBaseline,
+		Reason:            v.Reason,
 	}
 	out.Summary = VerdictLine(out)
 	return out
