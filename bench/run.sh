@@ -180,7 +180,7 @@ inflight=$(json_get "$OUT/scale-10k.json" "d['endpoints']['complex']['loaded']['
 mp99=$(json_get "$OUT/scale-10k.json" "d['endpoints']['main']['loaded']['p99_ms']")
 echo "- 10,000 concurrent suspended \`/complex\` requests on \`serve --mode async\`: $inflight answered; MainHandler p99 under that load **$(printf %.2f "$mp99") ms** (goal < 5 ms); server RSS $((idle/1024)) MiB idle, $((busy/1024)) MiB with them suspended: **$(( (busy-idle)*1024/10000 )) bytes per suspended request** (goal below ~10 KB; this counts net/http's per-connection goroutine and buffers, not only the loop's timer)." >>"$RES"
 # b) 10,000 probes/s open loop
-$C "$BP" run --target "$HELLO" --complex-path /complex --rate 10000 --duration "$DUR" --max-records 1 \
+$C "$BP" run --target "$HELLO" --complex-path /complex --rate 10000 --duration "$DUR" --timeout 1s --max-records 1 \
   --format json -o "$OUT/rate-10k.json" >/dev/null 2>&1
 lag=$(json_get "$OUT/rate-10k.json" "d['generator_lag_p99_ms']")
 sent=$(json_get "$OUT/rate-10k.json" "d['endpoints']['main']['loaded']['count']")

@@ -76,7 +76,14 @@ func blockprobe(t *testing.T, args ...string) result {
 // empty), without a terminal.
 func runIn(t *testing.T, dir string, args []string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	return runProgram(t, dir, bin, args)
+}
+
+// runProgram runs prog (the binary, or a shell that runs it) with args in
+// dir, without a terminal, as CI does.
+func runProgram(t *testing.T, dir, prog string, args []string) result {
+	t.Helper()
+	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CI=true")
 	var out, errOut bytes.Buffer

@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"fmt"
 	bp "github.com/blockprobe/blockprobe/cmd"
 	"os"
 	"path/filepath"
@@ -61,5 +62,31 @@ func TestRunWithoutLoadHasNoVerdict(t *testing.T) {
 	}
 	if !strings.Contains(res.stderr, "no load was applied") {
 		t.Errorf("stderr %q does not say why", res.stderr)
+	}
+}
+
+// withFileLimit runs the binary with args under `ulimit -n` soft and hard
+// limits of its own, as a container with few descriptors would.
+func withFileLimit(t *testing.T, soft, hard int, args ...string) result {
+	t.Helper()
+	script := fmt.Sprintf(`ulimit -Sn %d && ulimit -Hn %d && exec "$0" "$@"`, soft, hard)
+	return runProgram(t, "", "sh", append([]string{"-c", script, bin}, withTestThreshold(args)...))
+}
+
+// blockprobe's own file-descriptor limit is known before the run: a run it
+// cannot hold is refused with the reason, a soft limit is raised to the
+// hard one where that is enough.
+func TestFileLimitIsKnownBeforeTheRun(t *testing.T) {
+	res := withFileLimit(t, 1024, 2048, "run", "--mode", "async", "--concurrency", "5000", "--duration", "200ms")
+	if res.code != bp.ExitUsage || !strings.Contains(res.stderr, "ulimit -n") || res.stdout != "" {
+		t.Errorf("exit %d, stderr %q: want exit 2 naming the limit, before any measurement", res.code, res.stderr)
+	}
+	res = withFileLimit(t, 128, 4096, "run", "--mode", "async", "--complex-delay", "100ms", "--concurrency", "300",
+		"--duration", "300ms", "--format", "json")
+	if res.code != 0 {
+		t.Fatalf("a soft limit of 128 under a hard one of 4096: exit %d, stderr %s", res.code, res.stderr)
+	}
+	if r := decode(t, res.stdout); r.Endpoints.Complex.Loaded.OK < 300 {
+		t.Errorf("%d ComplexHandler requests succeeded, want all 300 workers served", r.Endpoints.Complex.Loaded.OK)
 	}
 }

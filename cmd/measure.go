@@ -263,6 +263,13 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 	if err := out.validate(); err != nil {
 		return err
 	}
+	embedded := false
+	for _, s := range subs {
+		embedded = embedded || !s.external()
+	}
+	if err := checkFileLimit(m.scenario, embedded); err != nil {
+		return err
+	}
 	names := make([]string, len(subs))
 	for i, s := range subs {
 		names[i] = s.label
@@ -329,7 +336,7 @@ func failure(r *report.Report) string {
 	for _, s := range rows {
 		for class, n := range s.ErrorsByClass {
 			switch {
-			case class == string(probe.ErrGenerator):
+			case probe.ErrorClass(class).Generators():
 				own += n
 			case class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !strings.HasPrefix(class, "status_"):
 				conn += n
@@ -337,7 +344,11 @@ func failure(r *report.Report) string {
 		}
 	}
 	if own > 0 {
-		return fmt.Sprintf("blockprobe ran out of its own resources (file descriptors, ports) for %d requests: the generator's limit, not the target's; lower --rate or --concurrency, or raise ulimit -n", own)
+		why := r.Verdict.Reason
+		if why == "" {
+			why = fmt.Sprintf("blockprobe itself failed %d requests (%s)", own, classes(rows...))
+		}
+		return fmt.Sprintf("no verdict: %s (blockprobe's own limit, not the target's)", why)
 	}
 	if conn > 0 {
 		return fmt.Sprintf("%d requests failed at the connection level (%s): the target failed during the run", conn, classes(rows...))

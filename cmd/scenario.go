@@ -82,8 +82,8 @@ func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration)
 		return usageErrorf("--concurrency must be >= 1, got %d", f.concurrency)
 	case f.duration <= 0:
 		return usageErrorf("--duration must be > 0, got %s", f.duration)
-	case !(f.rate > 0 && f.rate <= 1e6): // rejects NaN too
-		return usageErrorf("--rate must be > 0 and <= 1000000 probes/s, got %g", f.rate)
+	case !(f.rate > 0 && f.rate <= maxRate): // rejects NaN too
+		return usageErrorf("--rate must be > 0 and <= %d probes/s, got %g", maxRate, f.rate)
 	case f.timeout <= 0:
 		return usageErrorf("--timeout must be > 0, got %s", f.timeout)
 	case f.starveThreshold < 0:

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/blockprobe/blockprobe/target"
 )
 
 // hostileServer answers every request on a raw TCP listener with reply,
@@ -233,5 +235,46 @@ func TestBaselineBacksOffADeadTarget(t *testing.T) {
 	}
 	if res.MainBaseline.ErrorsByClass[string(ErrRefused)] == 0 {
 		t.Errorf("baseline errors %v, want refusals", res.MainBaseline.ErrorsByClass)
+	}
+}
+
+// stallingPacer schedules a probe every 10ms and stalls the generator for
+// stall when it reaches probe number at, as a starved CPU would.
+type stallingPacer struct {
+	at    uint64
+	stall time.Duration
+	n     uint64
+}
+
+func (p stallingPacer) Next(hits uint64) (time.Duration, bool) {
+	if hits == p.at {
+		time.Sleep(p.stall)
+	}
+	return time.Duration(hits) * 10 * time.Millisecond, hits < p.n
+}
+
+// TestGeneratorBehindIsNotTheTargets: probes the generator could not send
+// in time are not sent late, not counted as the target's stalls, and
+// withdraw the verdict.
+func TestGeneratorBehindIsNotTheTargets(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Async, ComplexDelay: 100 * time.Millisecond})
+	o := options(base, 300*time.Millisecond)
+	o.Timeout = 100 * time.Millisecond
+	o.Pacer = stallingPacer{at: 3, stall: 400 * time.Millisecond, n: 25}
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	behind := res.MainLoaded.ErrorsByClass[string(ErrBehind)]
+	if behind == 0 {
+		t.Fatalf("no probe counted %s: %v", ErrBehind, res.MainLoaded.ErrorsByClass)
+	}
+	if res.Verdict.Conclusive || res.Verdict.Stalled >= behind || !strings.Contains(res.Verdict.Reason, "generator fell behind") {
+		t.Errorf("verdict %+v after %d probes were left unsent", res.Verdict, behind)
+	}
+	for _, rec := range res.Records {
+		if rec.Err == ErrBehind && rec.Start != rec.Fired {
+			t.Errorf("an unsent probe has a send time: %+v", rec)
+		}
 	}
 }

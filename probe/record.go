@@ -43,12 +43,18 @@ const (
 	// ErrGenerator is a request that blockprobe itself could not make for
 	// want of a local resource (file descriptors, ports, buffers): the
 	// generator's failure, never the target's.
-	ErrGenerator ErrorClass = "generator"
+	ErrGenerator ErrorClass = "generator_limit"
+	// ErrBehind is a probe that was never sent: by the time the generator
+	// got to it, it was already --timeout late. The generator's failure.
+	ErrBehind ErrorClass = "generator_behind"
 	// ErrProtocol is an answer that is not valid HTTP: the target answered,
 	// but wrongly.
 	ErrProtocol ErrorClass = "protocol"
 	ErrOther    ErrorClass = "other"
 )
+
+// Generators reports whether the class blames blockprobe, not the target.
+func (c ErrorClass) Generators() bool { return c == ErrGenerator || c == ErrBehind }
 
 // Record is one request of a run. Times are offsets from the start of the run.
 type Record struct {

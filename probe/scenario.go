@@ -233,6 +233,14 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 		}
 		last = due
 		fired := time.Since(r.start)
+		if fired-scheduled >= r.opts.Timeout {
+			// The probe would have timed out before it left: the
+			// generator, not the target, is behind. Sending it late would
+			// only stretch the run and load the target after its window.
+			r.add(Record{Endpoint: Main, Phase: Loaded, Scheduled: scheduled, Fired: fired, Start: fired, End: fired,
+				Err: ErrBehind, Detail: "not sent: blockprobe was more than --timeout behind schedule"})
+			continue
+		}
 		wg.Go(func() {
 			if slots != nil {
 				// Wait for a free connection, as a capped client does, but

@@ -44,7 +44,8 @@ func (t *tally) add(r Record) {
 		t.mainLoaded.add(r)
 		t.mainLoadedUncorrected.add(r)
 		_ = t.sendLag.RecordValue(clampUS(r.SendLag()))
-		if !r.Answered() && r.Latency() > t.stallLimit {
+		// A probe the generator failed says nothing of the target.
+		if !r.Answered() && !r.Err.Generators() && r.Latency() > t.stallLimit {
 			t.stalled++
 		}
 	case r.Endpoint == Complex && r.Phase == Loaded:

@@ -74,6 +74,7 @@ func (v Verdict) Qualify(load, probes Stats, lag time.Duration) Verdict {
 	}
 	busy := load.ErrorsByClass[string(ErrTimeout)] + load.ErrorsByClass[string(ErrCanceled)]
 	own := load.ErrorsByClass[string(ErrGenerator)] + probes.ErrorsByClass[string(ErrGenerator)]
+	behind := probes.ErrorsByClass[string(ErrBehind)]
 	switch {
 	case load.Count == 0:
 		v.Reason = "no ComplexHandler request was sent, so no load was applied (is --duration long enough?)"
@@ -81,7 +82,9 @@ func (v Verdict) Qualify(load, probes Stats, lag time.Duration) Verdict {
 		v.Reason = fmt.Sprintf("none of %d ComplexHandler requests succeeded, so no load was applied", load.Count)
 	case own > 0:
 		v.Reason = fmt.Sprintf("blockprobe ran out of its own resources (file descriptors, ports) for %d requests; lower --rate or --concurrency, or raise ulimit -n", own)
-	case v.Starved && !Starved(v.Excess()-lag, v.Threshold, v.Stalled, v.Probes):
+	case behind > 0:
+		v.Reason = fmt.Sprintf("the generator fell behind: %d probes were not sent, blockprobe being more than --timeout behind schedule; lower --rate, or give blockprobe more CPU", behind)
+	case v.Starved && (lag > v.Threshold || !Starved(v.Excess()-lag, v.Threshold, v.Stalled, v.Probes)):
 		v.Reason = fmt.Sprintf("the generator fell behind: probes were sent %s late (p99), enough to explain the rise; lower --rate or --concurrency, or give blockprobe more CPU", lag.Round(time.Microsecond))
 	default:
 		return v

@@ -73,9 +73,10 @@ func TestQualify(t *testing.T) {
 		{"no load succeeded", fine, stats(0, 0, map[string]int{"status_404": 3}), 0, false, "none of 3 ComplexHandler requests succeeded"},
 		{"load still being worked on counts", starved, stats(0, 0, map[string]int{"timeout": 1}), 0, true, ""},
 		{"lag explains the rise", starved, oneLoad, 580 * ms, false, "the generator fell behind"},
-		{"lag too small to explain it", starved, oneLoad, 100 * ms, true, ""},
+		{"lag too small to explain it", starved, oneLoad, 20 * ms, true, ""},
+		{"lag beyond the threshold", starved, oneLoad, 100 * ms, false, "the generator fell behind"},
 		{"lag does not undo a clean verdict", fine, oneLoad, 500 * ms, true, ""},
-		{"out of descriptors", fine, stats(300*ms, 1, map[string]int{"generator": 2}), 0, false, "ran out of its own resources"},
+		{"out of descriptors", fine, stats(300*ms, 1, map[string]int{"generator_limit": 2}), 0, false, "ran out of its own resources"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
