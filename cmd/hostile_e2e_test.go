@@ -1,8 +1,10 @@
 package cmd_test
 
 import (
+	"encoding/json"
 	"fmt"
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +90,31 @@ func TestFileLimitIsKnownBeforeTheRun(t *testing.T) {
 	}
 	if r := decode(t, res.stdout); r.Endpoints.Complex.Loaded.OK < 300 {
 		t.Errorf("%d ComplexHandler requests succeeded, want all 300 workers served", r.Endpoints.Complex.Loaded.OK)
+	}
+}
+
+// compare keeps the runs it finished when a later target is down: the
+// report has every run, the dead one marked, and the exit code says 3.
+func TestCompareKeepsFinishedRunsWhenATargetIsDown(t *testing.T) {
+	up := serveInBackground(t, "async", "100ms")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + ln.Addr().String()
+	ln.Close()
+	res := blockprobe(t, "compare", "--target", "up="+up, "--target", "down="+down, "--duration", "300ms", "--format", "json")
+	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "down") {
+		t.Errorf("exit %d, stderr %q: want 3, naming the target that was down", res.code, res.stderr)
+	}
+	var got struct {
+		Runs []report `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("no comparison written: %v\n%s", err, res.stdout)
+	}
+	if len(got.Runs) != 2 || got.Runs[0].Endpoints.Main.Loaded.OK == 0 || got.Runs[1].Verdict.Conclusive ||
+		!strings.Contains(got.Runs[1].Verdict.Summary, "unreachable") {
+		t.Errorf("runs %+v: want up measured and down marked unreachable", got.Runs)
 	}
 }

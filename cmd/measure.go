@@ -293,8 +293,14 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 	var runs []*report.Report
 	for _, s := range subs {
 		rep, err := m.measure(ctx, s)
-		if err != nil {
+		if err != nil && (len(subs) == 1 || codeOf(err) != ExitTarget) {
 			return err
+		}
+		if err != nil {
+			// One target down does not throw away what the others measured:
+			// the comparison keeps its place, marked unmeasured, and the
+			// exit code still says the run failed.
+			rep = report.Unmeasured(m.meta(s, nil), err.Error())
 		}
 		runs = append(runs, rep)
 		if rep.Partial {
