@@ -2,10 +2,11 @@ package cmd_test
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	bp "github.com/blockprobe/blockprobe/cmd"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,23 +68,28 @@ func TestRunWithoutLoadHasNoVerdict(t *testing.T) {
 	}
 }
 
-// withFileLimit runs the binary with args under `ulimit -n` soft and hard
-// limits of its own, as a container with few descriptors would.
-func withFileLimit(t *testing.T, soft, hard int, args ...string) result {
+// underUlimit runs the binary with args in dir under limits of its own,
+// set by the shell's ulimit (e.g. "-Sn 128 -Hn 4096"), as a container with
+// few descriptors or a full disk would.
+func underUlimit(t *testing.T, dir, limits string, args ...string) result {
 	t.Helper()
-	script := fmt.Sprintf(`ulimit -Sn %d && ulimit -Hn %d && exec "$0" "$@"`, soft, hard)
-	return runProgram(t, "", "sh", append([]string{"-c", script, bin}, withTestThreshold(args)...))
+	script := ""
+	for _, l := range strings.Split(limits, " -") {
+		script += "ulimit -" + strings.TrimPrefix(l, "-") + " && "
+	}
+	script += `exec "$0" "$@"`
+	return runProgram(t, dir, "sh", append([]string{"-c", script, bin}, withTestThreshold(args)...))
 }
 
 // blockprobe's own file-descriptor limit is known before the run: a run it
 // cannot hold is refused with the reason, a soft limit is raised to the
 // hard one where that is enough.
 func TestFileLimitIsKnownBeforeTheRun(t *testing.T) {
-	res := withFileLimit(t, 1024, 2048, "run", "--mode", "async", "--concurrency", "5000", "--duration", "200ms")
+	res := underUlimit(t, "", "-Sn 1024 -Hn 2048", "run", "--mode", "async", "--concurrency", "5000", "--duration", "200ms")
 	if res.code != bp.ExitUsage || !strings.Contains(res.stderr, "ulimit -n") || res.stdout != "" {
 		t.Errorf("exit %d, stderr %q: want exit 2 naming the limit, before any measurement", res.code, res.stderr)
 	}
-	res = withFileLimit(t, 128, 4096, "run", "--mode", "async", "--complex-delay", "100ms", "--concurrency", "300",
+	res = underUlimit(t, "", "-Sn 128 -Hn 4096", "run", "--mode", "async", "--complex-delay", "100ms", "--concurrency", "300",
 		"--duration", "300ms", "--format", "json")
 	if res.code != 0 {
 		t.Fatalf("a soft limit of 128 under a hard one of 4096: exit %d, stderr %s", res.code, res.stderr)
@@ -116,5 +122,32 @@ func TestCompareKeepsFinishedRunsWhenATargetIsDown(t *testing.T) {
 	if len(got.Runs) != 2 || got.Runs[0].Endpoints.Main.Loaded.OK == 0 || got.Runs[1].Verdict.Conclusive ||
 		!strings.Contains(got.Runs[1].Verdict.Summary, "unreachable") {
 		t.Errorf("runs %+v: want up measured and down marked unreachable", got.Runs)
+	}
+}
+
+// An output that cannot be written in full is said, with what was lost,
+// and the exit code is 4: a CI job must not pass with a truncated file.
+func TestLostOutputsExit4(t *testing.T) {
+	dir := t.TempDir()
+	// A file-size limit of 4 KiB (8 blocks of 512 bytes) is a full disk
+	// for the results stream.
+	res := underUlimit(t, dir, "-f 8", "run", "--mode", "async", "--complex-delay", "100ms", "--results", "r.ndjson", "--format", "json")
+	if res.code != bp.ExitOutput || !strings.Contains(res.stderr, "--results") || !strings.Contains(res.stderr, "not written") {
+		t.Errorf("results on a full disk: exit %d, stderr %q: want 4, saying what was lost", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stdout, `"verdict"`) {
+		t.Error("the report itself was not written")
+	}
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	defer full.Close()
+	cmd := exec.Command(bin, "run", "--mode", "async", "--complex-delay", "100ms")
+	cmd.Stdout = full
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != bp.ExitOutput {
+		t.Errorf("report to a full stdout: %v, want exit %d", err, bp.ExitOutput)
 	}
 }

@@ -82,6 +82,9 @@ type measurement struct {
 	command  string
 	progress bool
 	results  string // --results: stream every record to this file
+	// lost is the first output that could not be written in full (the
+	// results stream), reported after the report with exit code 4.
+	lost error
 }
 
 // measure runs the scenario on s, --repeat times, and returns the report
@@ -156,8 +159,12 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 		loop = &st
 	}
 	if stream != nil {
-		if err := stream.w.Finish(res, loop); err != nil {
-			fmt.Fprintf(m.io.ErrOut, "blockprobe: %v\n", err)
+		err := stream.w.Finish(res, loop)
+		if cerr := stream.f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write results: %w", cerr)
+		}
+		if err != nil && m.lost == nil {
+			m.lost = fmt.Errorf("--results %s: %w", m.results, err)
 		}
 	}
 	rep := report.New(m.meta(s, res), res, loop)
@@ -310,7 +317,18 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 	if err := out.write(m.io.Out, m.io.ErrOut, runs, compare); err != nil {
 		return err
 	}
-	return outcome(runs, exps)
+	err = outcome(runs, exps)
+	if m.lost == nil {
+		return err
+	}
+	// A failed run or an interrupt keeps its code; the lost output is
+	// still said. Otherwise the lost output decides: the job must not
+	// pass with a truncated artefact.
+	if c := codeOf(err); c == ExitTarget || c == ExitInterrupted {
+		fmt.Fprintf(m.io.ErrOut, "blockprobe: %v\n", m.lost)
+		return err
+	}
+	return withCode(ExitOutput, m.lost)
 }
 
 // outcome maps what was measured to the exit code: interrupted (130) before

@@ -145,10 +145,13 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 		}
 	}
 	if f.output == "" {
-		return withCode(ExitTarget, render(out))
+		if err := render(out); err != nil {
+			return withCode(ExitOutput, fmt.Errorf("write the report: %w", err))
+		}
+		return nil
 	}
 	if err := report.WriteFileAtomic(f.output, render); err != nil {
-		return withCode(ExitTarget, err)
+		return withCode(ExitOutput, err)
 	}
 	for _, r := range runs {
 		fmt.Fprintf(errOut, "%s: %s\n", r.Name(), r.Verdict.Summary)

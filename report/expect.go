@@ -80,13 +80,16 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 			e.Value = float64(d) / float64(time.Millisecond)
 		case slices.Contains(countStats, e.Stat):
 			n, err := strconv.ParseFloat(m[6], 64)
-			if err != nil || n < 0 {
+			if err != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
 				return bad("%q is not a count", m[6])
 			}
 			e.Value = n
 		default:
 			return bad("unknown statistic %q (want one of %s)", e.Stat,
 				strings.Join(append(append([]string{}, latencyStats...), countStats...), ", "))
+		}
+		if why := vacuous(e.Op, e.Value); why != "" {
+			return bad("%s: no figure is below zero", why)
 		}
 	} else {
 		run, verdict, found := strings.Cut(raw, "=")
@@ -102,6 +105,21 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 		return bad("no run named %q (runs: %s)", e.Run, strings.Join(runs, ", "))
 	}
 	return e, nil
+}
+
+// vacuous says whether a threshold on a figure that is never negative
+// (every latency and count) can never hold or always holds: a CI check
+// that decides nothing.
+func vacuous(op string, v float64) string {
+	never := v < 0 && (op == "<" || op == "<=" || op == "==") || v == 0 && op == "<"
+	always := v < 0 && (op == ">" || op == ">=" || op == "!=") || v == 0 && op == ">="
+	switch {
+	case never:
+		return "it can never hold"
+	case always:
+		return "it always holds"
+	}
+	return ""
 }
 
 // Check evaluates e on r; got describes the measured value.

@@ -31,6 +31,12 @@ func TestParseExpectations(t *testing.T) {
 		{"duration without unit", "main.loaded.p99<100", Expectation{}, "not a duration"},
 		{"negative count", "main.loaded.errors<-1", Expectation{}, "not a count"},
 		{"no operator", "main.loaded.p99", Expectation{}, "want starved"},
+		{"a negative latency can never be under", "main.loaded.p99<-5ms", Expectation{}, "can never hold"},
+		{"nor under zero", "main.loaded.max<0s", Expectation{}, "can never hold"},
+		{"a negative latency is always exceeded", "main.loaded.p99>-5ms", Expectation{}, "always holds"},
+		{"at least zero always holds", "complex.loaded.errors>=0", Expectation{}, "always holds"},
+		{"NaN is not a count", "main.loaded.count==NaN", Expectation{}, "not a count"},
+		{"zero errors may hold", "main.loaded.errors<=0", Expectation{Endpoint: "main", Phase: "loaded", Stat: "errors", Op: "<=", Value: 0}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,9 +45,10 @@ type resultsTrailer struct {
 // ResultsWriter streams request records to w, flushing each line so that
 // what was written survives the process. It is safe for concurrent use.
 type ResultsWriter struct {
-	mu  sync.Mutex
-	bw  *bufio.Writer
-	err error
+	mu   sync.Mutex
+	bw   *bufio.Writer
+	err  error
+	lost int // lines not written after err
 }
 
 // NewResultsWriter writes the stream's header for the run meta describes.
@@ -75,11 +76,14 @@ func (rw *ResultsWriter) Finish(res *probe.Result, loop *target.LoopStats) error
 	return rw.Err()
 }
 
-// Err is the first write error, if any.
+// Err is the first write error, if any, with how many lines were lost.
 func (rw *ResultsWriter) Err() error {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
-	return rw.err
+	if rw.err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w; %d lines were not written, the stream is incomplete", rw.err, rw.lost)
 }
 
 func (rw *ResultsWriter) line(v any) {
@@ -87,6 +91,7 @@ func (rw *ResultsWriter) line(v any) {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.err != nil {
+		rw.lost++
 		return
 	}
 	if err == nil {
@@ -97,6 +102,7 @@ func (rw *ResultsWriter) line(v any) {
 	}
 	if err != nil {
 		rw.err = fmt.Errorf("write results: %w", err)
+		rw.lost++
 	}
 }
 
