@@ -175,15 +175,17 @@ func TestTLSHandshakeStallIsBoundedByTimeout(t *testing.T) {
 	}
 }
 
-// TestMalformedAnswersAreTheTargets: an answer that is not HTTP is the
-// target's failure, classed apart from a connection that never came, with
-// either client; at the warm-up it is not called "unreachable".
+// TestMalformedAnswersAreTheTargets: an answer that is not HTTP, or too
+// long to read, is the target's failure, classed apart from a connection
+// that never came, with either client; at the warm-up it is not called
+// "unreachable".
 func TestMalformedAnswersAreTheTargets(t *testing.T) {
 	answers := map[string]string{
 		"not http":        "garbage\r\n\r\n",
 		"bad status":      "HTTP/1.1 abc OK\r\n\r\n",
 		"bad length":      "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
 		"broken chunking": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",
+		"huge body":       "HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n",
 	}
 	for name, answer := range answers {
 		for _, client := range []string{"fasthttp", "net/http"} {

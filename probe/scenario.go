@@ -26,8 +26,9 @@ type Observer interface {
 var ErrUnreachable = errors.New("target unreachable")
 
 // ErrInvalidAnswer means the target answered the warm-up request with
-// something that is not valid HTTP, so no measurement was made.
-var ErrInvalidAnswer = errors.New("the target answered with invalid HTTP")
+// something that cannot be measured (not valid HTTP, a body longer than
+// Options.MaxBody), so no measurement was made.
+var ErrInvalidAnswer = errors.New("the target answered, but not usably")
 
 // Run carries out the scenario: a warm-up request, the idle baseline, then
 // the load window with its open-loop probes. It returns when every request
@@ -97,8 +98,8 @@ func (r *runner) warmUp(ctx context.Context) error {
 	switch {
 	case ctx.Err() != nil:
 		return nil
-	case rec.Err == ErrProtocol:
-		return fmt.Errorf("%w: GET %s: %s", ErrInvalidAnswer, RedactURLs(r.opts.MainURL), rec.Detail)
+	case rec.Err == ErrProtocol || rec.Err == ErrTooLarge:
+		return fmt.Errorf("%w: GET %s: %s (%s)", ErrInvalidAnswer, RedactURLs(r.opts.MainURL), rec.Err, rec.Detail)
 	case !rec.Answered():
 		return fmt.Errorf("%w: GET %s: %s (%s)", ErrUnreachable, RedactURLs(r.opts.MainURL), rec.Err, rec.Detail)
 	}
