@@ -88,7 +88,7 @@ func Classify(err error) ErrorClass {
 // malformedAnswer holds what the clients say of an answer that is not valid
 // HTTP; neither gives such errors a type of their own.
 var malformedAnswer = []string{
-	"malformed HTTP", "bad Content-Length", "invalid response status", "malformed chunked encoding", // net/http
+	"malformed HTTP", "malformed MIME header", "bad Content-Length", "invalid response status", "malformed chunked encoding", // net/http
 	"invalid byte in chunk length", "chunk length too large", "header line too long",
 	"error when reading response headers", "cannot parse", "empty hex number", "cannot find whitespace", // fasthttp
 }

@@ -181,11 +181,12 @@ func TestTLSHandshakeStallIsBoundedByTimeout(t *testing.T) {
 // "unreachable".
 func TestMalformedAnswersAreTheTargets(t *testing.T) {
 	answers := map[string]string{
-		"not http":        "garbage\r\n\r\n",
-		"bad status":      "HTTP/1.1 abc OK\r\n\r\n",
-		"bad length":      "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
-		"broken chunking": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",
-		"huge body":       "HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n",
+		"not http":          "garbage\r\n\r\n",
+		"bad status":        "HTTP/1.1 abc OK\r\n\r\n",
+		"bad length":        "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+		"broken chunking":   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",
+		"huge body":         "HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n",
+		"kilobytes of junk": "HTTP/1.1 200 OK\r\nX: " + strings.Repeat("\x01", 3000) + "\r\n\r\n",
 	}
 	for name, answer := range answers {
 		for _, client := range []string{"fasthttp", "net/http"} {
@@ -203,6 +204,9 @@ func TestMalformedAnswersAreTheTargets(t *testing.T) {
 				_, err := Run(context.Background(), o)
 				if !errors.Is(err, ErrInvalidAnswer) || errors.Is(err, ErrUnreachable) {
 					t.Errorf("warm-up error %v, want %v", err, ErrInvalidAnswer)
+				}
+				if err != nil && len(err.Error()) > 400 {
+					t.Errorf("the error quotes %d bytes of the target's answer", len(err.Error()))
 				}
 			})
 		}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Observer is told of a run's progress, for progress bars and live logs.
@@ -296,6 +297,23 @@ func (r *runner) waitUntil(ctx context.Context, timer *time.Timer, at time.Durat
 	return ctx.Err() == nil
 }
 
+// maxDetail caps a record's error text: the clients quote what a malformed
+// answer held (kilobytes of it), and a million records must not keep a
+// hostile target's bytes in memory.
+const maxDetail = 200
+
+// clip cuts s to at most n bytes, on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
 // reserve counts one more request against MaxRequests.
 func (r *runner) reserve() bool {
 	return r.sent.Add(1) <= int64(r.opts.MaxRequests)
@@ -324,7 +342,7 @@ func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {
 	rec.Status = status
 	if err != nil {
 		rec.Status = 0
-		rec.Err, rec.Detail = Classify(err), scrub(err.Error(), r.secrets)
+		rec.Err, rec.Detail = Classify(err), clip(scrub(err.Error(), r.secrets), maxDetail)
 	} else if rec.Status < 200 || rec.Status > 299 {
 		rec.Err, rec.Detail = ErrStatus, http.StatusText(rec.Status)
 	}
