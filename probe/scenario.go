@@ -13,7 +13,9 @@ import (
 )
 
 // Observer is told of a run's progress, for progress bars and live logs.
-// RequestDone is called from many goroutines at once and must not block.
+// RequestDone is called from one goroutine, off the request path, in the
+// order requests finished; while it works the records queue, so it should
+// be quick but may write.
 type Observer interface {
 	// PhaseStarted is called when a phase begins; planned is the number of
 	// requests scheduled in advance for it (baseline requests, probes), and
@@ -41,7 +43,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	o = o.withDefaults()
-	r := &runner{opts: o, start: time.Now(), tally: newTally(o.StarveThreshold), secrets: o.secrets()}
+	r := &runner{opts: o, start: time.Now(), collector: newCollector(o), secrets: o.secrets()}
+	defer r.collector.stop()
 	// Requests run under their own context, cancelled only Grace after ctx,
 	// so an interrupt stops new requests but lets answers in flight arrive.
 	reqCtx, cancelReqs := context.WithCancel(context.Background())
@@ -61,18 +64,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	r.baseline(ctx)
 	r.load(ctx)
+	elapsed := time.Since(r.start)
+	r.collector.stop()
 
+	c := r.collector
 	res := &Result{
 		Options:   o,
 		Started:   r.start,
-		Elapsed:   time.Since(r.start),
+		Elapsed:   elapsed,
 		LoadStart: r.loadStart,
 		LoadEnd:   r.loadStart + o.Duration,
-		Records:   r.records,
-		Dropped:   r.dropped,
+		Records:   c.records,
+		Dropped:   c.dropped,
 		Partial:   ctx.Err() != nil,
 	}
-	r.tally.fill(res)
+	c.tally.fill(res)
 	return res, nil
 }
 
@@ -84,11 +90,7 @@ type runner struct {
 	loadStart time.Duration
 	sent      atomic.Int64
 	secrets   []string // kept out of every record's Detail
-
-	mu      sync.Mutex
-	records []Record
-	dropped int
-	tally   *tally
+	collector *collector
 }
 
 // warmUp sends one MainHandler request that is not recorded: it opens a
@@ -319,19 +321,7 @@ func (r *runner) reserve() bool {
 	return r.sent.Add(1) <= int64(r.opts.MaxRequests)
 }
 
-func (r *runner) add(rec Record) {
-	r.mu.Lock()
-	r.tally.add(rec)
-	if len(r.records) < r.opts.MaxRecords {
-		r.records = append(r.records, rec)
-	} else {
-		r.dropped++
-	}
-	r.mu.Unlock()
-	if obs := r.opts.Observer; obs != nil {
-		obs.RequestDone(rec)
-	}
-}
+func (r *runner) add(rec Record) { r.collector.add(rec) }
 
 // send makes one request to ep and records it.
 func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {
