@@ -48,3 +48,14 @@ func codeOf(err error) int {
 	}
 	return ExitUsage
 }
+
+// optionError maps a library's error about one of its options (an error
+// with an Option method: probe's and target's) to a usage error that names
+// the flag; other errors pass through unchanged.
+func optionError(err error) error {
+	var oe interface{ Option() string }
+	if errors.As(err, &oe) {
+		return withCode(ExitUsage, fmt.Errorf("--%w", err))
+	}
+	return err
+}

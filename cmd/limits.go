@@ -40,8 +40,3 @@ func checkFileLimit(sc *scenarioFlags, embedded bool) error {
 	return usageErrorf("this run may need %d open files (%s), but this process may open %d (ulimit -n): lower --rate, --concurrency or --timeout, cap probes in flight with --probe-conns, or raise the limit",
 		need, worst, have)
 }
-
-// maxRate is the highest --rate: one process sends about 70,000-90,000
-// requests a second on one core (bench/RESULTS.md); far beyond that the
-// generator cannot keep the schedule, and the run would measure itself.
-const maxRate = 100_000

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,19 +59,15 @@ func parseTargets(values []string, mainPath, complexPath string) ([]subject, err
 // parseTargetURL checks a target's base URL: the paths are appended to it,
 // so it can carry no query or fragment, and its port must be one.
 func parseTargetURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
+	if err := probe.CheckURL(raw); err != nil {
+		return nil, fmt.Errorf("%w, or name=URL", err)
+	}
+	u, _ := url.Parse(raw)
 	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return nil, errors.New("want an http(s) URL such as http://127.0.0.1:8888, or name=URL")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
 		return nil, errors.New("a base URL takes no query or fragment: the paths are appended to it (put a query in --main-path and --complex-path)")
 	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("port %s is not between 1 and 65535", p)
-		}
-	}
-	return u, nil
+	return u, probe.CheckURL(raw)
 }
 
 // measurement runs the scenario on subjects and builds their reports.
@@ -147,11 +142,11 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	if bars != nil {
 		bars.Finish()
 	}
-	if errors.Is(err, probe.ErrUnreachable) || errors.Is(err, probe.ErrInvalidAnswer) {
+	switch {
+	case errors.Is(err, probe.ErrInvalid):
+		return nil, withCode(ExitUsage, optionError(err))
+	case err != nil: // unreachable, an unusable answer: the target's side
 		return nil, withCode(ExitTarget, err)
-	}
-	if err != nil {
-		return nil, withCode(ExitUsage, err)
 	}
 	var loop *target.LoopStats
 	if srv != nil {

@@ -5,11 +5,9 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/dustin/go-humanize"
-	"golang.org/x/net/http/httpguts"
 
 	"github.com/spf13/pflag"
 
@@ -40,6 +38,10 @@ type scenarioFlags struct {
 	header   http.Header // parsed from headers by validate
 	bodyData []byte      // from body or bodyFile
 }
+
+// checkedElsewhere stands for the URLs when the scenario's other options
+// are checked.
+const checkedElsewhere = "http://127.0.0.1/"
 
 // externalDuration is the load window against an external target, where the
 // complex delay is not known.
@@ -75,35 +77,27 @@ func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration)
 			f.duration = max(embeddedDelay, 100*time.Millisecond)
 		}
 	}
+	// The scenario's rules are probe.Options'; the command line adds what
+	// exists only here: --repeat, --body against --body-file, and that a
+	// zero, which the library reads as "the default", is no value for the
+	// flags whose default it would stand for.
 	switch {
-	case f.baseline < 0:
-		return usageErrorf("--baseline must be >= 0, got %d", f.baseline)
-	case f.concurrency < 1:
-		return usageErrorf("--concurrency must be >= 1, got %d", f.concurrency)
-	case f.duration <= 0:
-		return usageErrorf("--duration must be > 0, got %s", f.duration)
-	case !(f.rate > 0 && f.rate <= maxRate): // rejects NaN too
-		return usageErrorf("--rate must be > 0 and <= %d probes/s, got %g", maxRate, f.rate)
-	case f.timeout <= 0:
-		return usageErrorf("--timeout must be > 0, got %s", f.timeout)
-	case f.starveThreshold < 0:
-		return usageErrorf("--starve-threshold must be >= 0, got %s", f.starveThreshold)
-	case f.maxRequests < 1:
-		return usageErrorf("--max-requests must be >= 1, got %d", f.maxRequests)
-	case f.probeConns < 0:
-		return usageErrorf("--probe-conns must be >= 0, got %d", f.probeConns)
 	case f.repeat < 1 || f.repeat > 100:
 		return usageErrorf("--repeat must be between 1 and 100, got %d", f.repeat)
-	case f.probeDelay < 0 || f.probeDelay >= f.duration:
-		return usageErrorf("--probe-delay must be >= 0 and shorter than --duration (%s), got %s", f.duration, f.probeDelay)
-	case f.maxRecords < 1:
-		return usageErrorf("--max-records must be >= 1, got %d", f.maxRecords)
-	case !validMethod(f.method):
-		return usageErrorf("--method %q is not an HTTP method", f.method)
 	case f.body != "" && f.bodyFile != "":
 		return usageErrorf("--body and --body-file exclude each other")
-	case f.maxBody < 1:
-		return usageErrorf("--max-body must be at least 1 byte, got %s", f.maxBody.String())
+	case f.timeout == 0:
+		return usageErrorf("--timeout must be > 0, got 0s")
+	case f.maxRequests == 0:
+		return usageErrorf("--max-requests must be >= 1, got 0")
+	case f.maxRecords == 0:
+		return usageErrorf("--max-records must be >= 1, got 0")
+	case f.maxBody == 0:
+		return usageErrorf("--max-body must be at least 1 byte, got 0")
+	}
+	// The URLs are checked per target (parseTargets); any will do here.
+	if err := f.options(checkedElsewhere, checkedElsewhere).Validate(); err != nil {
+		return optionError(err)
 	}
 	var err error
 	if f.header, err = parseHeaders(f.headers); err != nil {
@@ -142,10 +136,6 @@ func readBodyFile(name string) ([]byte, error) {
 	return data, nil
 }
 
-func validMethod(m string) bool {
-	return m != "" && strings.IndexFunc(m, func(r rune) bool { return !httpguts.IsTokenRune(r) }) < 0
-}
-
 func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 	return probe.Options{
 		MainURL:         mainURL,
@@ -159,7 +149,7 @@ func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 		MaxRequests:     f.maxRequests,
 		ProbeConns:      f.probeConns,
 		MaxRecords:      f.maxRecords,
-		ProbeOffset:     f.probeDelay,
+		ProbeDelay:      f.probeDelay,
 		Header:          f.header,
 		ComplexMethod:   f.method,
 		ComplexBody:     f.bodyData,

@@ -32,31 +32,28 @@ func (f *targetFlags) register(fs *pflag.FlagSet, withMode bool) {
 }
 
 // config checks the flags and returns the target's configuration for mode.
+// The rules are target.Config's; the command line adds only that a zero,
+// which the library reads as "the default", is no value for --pool or
+// --switch-interval.
 func (f *targetFlags) config(mode string) (target.Config, error) {
-	m, err := target.ParseMode(mode)
-	if err != nil {
-		return target.Config{}, usageErrorf("--mode: %v", err)
+	if f.pool == 0 {
+		return target.Config{}, usageErrorf("--pool must be at least 1 worker, got 0")
 	}
-	w, err := target.ParseWork(f.work)
-	if err != nil {
-		return target.Config{}, usageErrorf("--work: %v", err)
+	if f.switchInterval == 0 {
+		return target.Config{}, usageErrorf("--switch-interval must be > 0, got 0s")
 	}
-	switch {
-	case f.complexDelay < 0:
-		return target.Config{}, usageErrorf("--complex-delay must be >= 0, got %s", f.complexDelay)
-	case f.pool < 1:
-		return target.Config{}, usageErrorf("--pool must be at least 1 worker, got %d", f.pool)
-	case f.switchInterval <= 0:
-		return target.Config{}, usageErrorf("--switch-interval must be > 0, got %s", f.switchInterval)
-	}
-	return target.Config{
-		Mode:           m,
+	c := target.Config{
+		Mode:           target.Mode(mode),
 		ComplexDelay:   f.complexDelay,
 		Pool:           f.pool,
-		Work:           w,
+		Work:           target.Work(f.work),
 		GIL:            f.gil,
 		SwitchInterval: f.switchInterval,
-	}, nil
+	}
+	if err := c.Validate(); err != nil {
+		return target.Config{}, optionError(err)
+	}
+	return c, nil
 }
 
 // describeTarget is the one-line description of an embedded target used in

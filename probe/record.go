@@ -84,6 +84,11 @@ func (r Record) Latency() time.Duration { return r.End - r.Scheduled }
 // closed-loop tool would report.
 func (r Record) Uncorrected() time.Duration { return r.End - r.Start }
 
+// FromFired is the time from the generator's launch of the request to the
+// answer: the latency with the generator's own lateness taken out, but any
+// wait for a free probe connection left in.
+func (r Record) FromFired() time.Duration { return r.End - r.Fired }
+
 // SendLag is how late the generator launched the request against its
 // schedule: the generator's own lateness, not the target's.
 func (r Record) SendLag() time.Duration { return r.Fired - r.Scheduled }

@@ -14,6 +14,7 @@ type tally struct {
 	mainBaseline          *accumulator
 	mainLoaded            *accumulator
 	mainLoadedUncorrected *accumulator
+	mainLoadedFromFired   *accumulator
 	complexLoaded         *accumulator
 	sendLag               *hdrhistogram.Histogram
 	stallLimit            time.Duration // set at the first loaded probe
@@ -26,6 +27,7 @@ func newTally(threshold time.Duration) *tally {
 		mainBaseline:          newAccumulator(Record.Latency),
 		mainLoaded:            newAccumulator(Record.Latency),
 		mainLoadedUncorrected: newAccumulator(Record.Uncorrected),
+		mainLoadedFromFired:   newAccumulator(Record.FromFired),
 		complexLoaded:         newAccumulator(Record.Latency),
 		sendLag:               hdrhistogram.New(histMinUS, histMaxUS, histSigFi),
 		stallLimit:            -1,
@@ -43,6 +45,7 @@ func (t *tally) add(r Record) {
 		}
 		t.mainLoaded.add(r)
 		t.mainLoadedUncorrected.add(r)
+		t.mainLoadedFromFired.add(r)
 		_ = t.sendLag.RecordValue(clampUS(r.SendLag()))
 		// A probe the generator failed says nothing of the target.
 		if !r.Answered() && !r.Err.Generators() && r.Latency() > t.stallLimit {
@@ -64,5 +67,5 @@ func (t *tally) fill(res *Result) {
 		res.GeneratorLagP99 = time.Duration(t.sendLag.ValueAtQuantile(99)) * time.Microsecond
 	}
 	res.Verdict = Judge(res.MainBaseline, res.MainLoaded, t.stalled, t.threshold).
-		Qualify(res.ComplexLoaded, res.MainLoaded, res.GeneratorLagP99)
+		Qualify(res.ComplexLoaded, res.MainLoaded, res.GeneratorLagP99, t.mainLoadedFromFired.stats().P99)
 }

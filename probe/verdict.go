@@ -65,10 +65,13 @@ func Starved(excess, threshold time.Duration, stalled, probes int) bool {
 // Qualify withdraws a verdict that the run cannot support: when no load
 // was applied (no ComplexHandler request completed or was still being
 // worked on), when blockprobe ran out of its own resources, or when the
-// generator's own lateness (lag, the p99 of how late probes were sent)
-// could explain a rise reported as starvation. Each would otherwise blame
-// or clear the target for what the generator did.
-func (v Verdict) Qualify(load, probes Stats, lag time.Duration) Verdict {
+// generator's own lateness explains a rise reported as starvation: most of
+// the rise is lag (the p99 of how late probes were sent), and the probes'
+// p99 counted from when the generator launched them (fromFired) is not
+// starved. A stalled target holds a late probe as long as a punctual one,
+// so its starvation shows from either point. Each would otherwise blame or
+// clear the target for what the generator did.
+func (v Verdict) Qualify(load, probes Stats, lag, fromFired time.Duration) Verdict {
 	if !v.Conclusive {
 		return v
 	}
@@ -84,8 +87,9 @@ func (v Verdict) Qualify(load, probes Stats, lag time.Duration) Verdict {
 		v.Reason = fmt.Sprintf("blockprobe ran out of its own resources (file descriptors, ports) for %d requests; lower --rate or --concurrency, or raise ulimit -n", own)
 	case behind > 0:
 		v.Reason = fmt.Sprintf("the generator fell behind: %d probes were not sent, blockprobe being more than --timeout behind schedule; lower --rate, or give blockprobe more CPU", behind)
-	case v.Starved && (lag > v.Threshold || !Starved(v.Excess()-lag, v.Threshold, v.Stalled, v.Probes)):
-		v.Reason = fmt.Sprintf("the generator fell behind: probes were sent %s late (p99), enough to explain the rise; lower --rate or --concurrency, or give blockprobe more CPU", lag.Round(time.Microsecond))
+	case v.Starved && 2*lag >= v.Excess() && !Starved(fromFired-v.BaselineP99, v.Threshold, v.Stalled, v.Probes):
+		v.Reason = fmt.Sprintf("the generator fell behind: it sent probes %s late (p99), and counted from when it sent them their p99 is %s, within the threshold. Lower --rate or --concurrency, or give blockprobe more CPU",
+			lag.Round(time.Microsecond), fromFired.Round(time.Microsecond))
 	default:
 		return v
 	}

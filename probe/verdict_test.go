@@ -64,23 +64,24 @@ func TestQualify(t *testing.T) {
 		v          Verdict
 		load       Stats
 		lag        time.Duration
+		fromFired  time.Duration
 		conclusive bool
 		reason     string
 	}{
-		{"starved under load", starved, oneLoad, ms, true, ""},
-		{"not starved under load", fine, oneLoad, ms, true, ""},
-		{"no load sent", fine, Stats{}, 0, false, "no ComplexHandler request was sent"},
-		{"no load succeeded", fine, stats(0, 0, map[string]int{"status_404": 3}), 0, false, "none of 3 ComplexHandler requests succeeded"},
-		{"load still being worked on counts", starved, stats(0, 0, map[string]int{"timeout": 1}), 0, true, ""},
-		{"lag explains the rise", starved, oneLoad, 580 * ms, false, "the generator fell behind"},
-		{"lag too small to explain it", starved, oneLoad, 20 * ms, true, ""},
-		{"lag beyond the threshold", starved, oneLoad, 100 * ms, false, "the generator fell behind"},
-		{"lag does not undo a clean verdict", fine, oneLoad, 500 * ms, true, ""},
-		{"out of descriptors", fine, stats(300*ms, 1, map[string]int{"generator_limit": 2}), 0, false, "ran out of its own resources"},
+		{"starved under load", starved, oneLoad, ms, 590 * ms, true, ""},
+		{"not starved under load", fine, oneLoad, ms, 2 * ms, true, ""},
+		{"no load sent", fine, Stats{}, 0, 0, false, "no ComplexHandler request was sent"},
+		{"no load succeeded", fine, stats(0, 0, map[string]int{"status_404": 3}), 0, 0, false, "none of 3 ComplexHandler requests succeeded"},
+		{"load still being worked on counts", starved, stats(0, 0, map[string]int{"timeout": 1}), ms, 590 * ms, true, ""},
+		{"lag explains the rise", starved, oneLoad, 594 * ms, 6 * ms, false, "the generator fell behind"},
+		{"a late probe still waited on a stalled target", starved, oneLoad, 100 * ms, 500 * ms, true, ""},
+		{"some lag, most of the rise the target's", starved, oneLoad, 250 * ms, 40 * ms, true, ""},
+		{"lag does not undo a clean verdict", fine, oneLoad, 500 * ms, 1 * ms, true, ""},
+		{"out of descriptors", fine, stats(300*ms, 1, map[string]int{"generator_limit": 2}), 0, 0, false, "ran out of its own resources"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			v := tc.v.Qualify(tc.load, stats(2*ms, 99, nil), tc.lag)
+			v := tc.v.Qualify(tc.load, stats(2*ms, 99, nil), tc.lag, tc.fromFired)
 			if v.Conclusive != tc.conclusive || !strings.Contains(v.Reason, tc.reason) || (v.Reason == "") != tc.conclusive {
 				t.Errorf("conclusive %v, reason %q; want %v, %q", v.Conclusive, v.Reason, tc.conclusive, tc.reason)
 			}

@@ -72,6 +72,14 @@ type Config struct {
 // ErrConfig marks a configuration that cannot make a target.
 var ErrConfig = errors.New("invalid target configuration")
 
+// OptionError names the field of a Config that cannot make a target, by
+// the name the command line gives it (Option), and says why.
+type OptionError struct{ Name, Problem string }
+
+func (e *OptionError) Error() string        { return e.Name + sep(e.Problem) + e.Problem }
+func (e *OptionError) Option() string       { return e.Name }
+func (e *OptionError) Is(target error) bool { return target == ErrConfig }
+
 // withDefaults fills zero fields with their defaults.
 func (c Config) withDefaults() Config {
 	if c.Mode == "" {
@@ -98,30 +106,40 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate reports the first field that cannot make a target, wrapped in
-// ErrConfig. Zero fields stand for their defaults.
+// sep joins an option's name to its problem: a space, unless the problem
+// brings its own colon.
+func sep(problem string) string {
+	if len(problem) > 0 && problem[0] == ':' {
+		return ""
+	}
+	return " "
+}
+
+// Validate reports the first field that cannot make a target as an
+// *OptionError (which errors.Is ErrConfig). Zero fields stand for their
+// defaults. These are the only rules: the command line applies them too.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, a...)...)
+	bad := func(name, format string, a ...any) error {
+		return &OptionError{Name: name, Problem: fmt.Sprintf(format, a...)}
 	}
 	if _, err := ParseMode(string(c.Mode)); err != nil {
-		return bad("%v", err)
+		return bad("mode", ": %v", err)
 	}
 	if _, err := ParseWork(string(c.Work)); err != nil {
-		return bad("%v", err)
+		return bad("work", ": %v", err)
 	}
 	switch {
 	case c.ComplexDelay < 0:
-		return bad("complex delay must be >= 0, got %s", c.ComplexDelay)
-	case c.Pool < 0:
-		return bad("pool must be >= 1 worker, got %d", c.Pool)
+		return bad("complex-delay", "must be >= 0, got %s", c.ComplexDelay)
+	case c.Pool < 1:
+		return bad("pool", "must be at least 1 worker, got %d", c.Pool)
 	case c.SwitchInterval < 0:
-		return bad("switch interval must be > 0, got %s", c.SwitchInterval)
+		return bad("switch-interval", "must be > 0, got %s", c.SwitchInterval)
 	case c.WriteTimeout < 0:
-		return bad("write timeout must be >= 0, got %s", c.WriteTimeout)
+		return bad("write-timeout", "must be >= 0, got %s", c.WriteTimeout)
 	case c.ReadHeaderTimeout < 0:
-		return bad("read header timeout must be >= 0, got %s", c.ReadHeaderTimeout)
+		return bad("read-header-timeout", "must be >= 0, got %s", c.ReadHeaderTimeout)
 	}
 	return nil
 }
