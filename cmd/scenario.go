@@ -116,7 +116,7 @@ func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration)
 
 // maxRequestBody caps --body-file: the body is held in memory and sent with
 // every ComplexHandler request.
-const maxRequestBody = 64 << 20
+const maxRequestBody = 16 << 20
 
 // readBodyFile reads a --body-file, refusing one longer than maxRequestBody
 // without reading more than that (the file may be a pipe or a device).
