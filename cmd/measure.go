@@ -357,7 +357,7 @@ func failure(r *report.Report) string {
 			switch {
 			case probe.ErrorClass(class).Generators():
 				own += n
-			case class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !strings.HasPrefix(class, "status_"):
+			case class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !probe.IsStatusKey(class):
 				conn += n
 			}
 		}

@@ -1,8 +1,9 @@
 package probe
 
 import (
-	"fmt"
 	"maps"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -92,18 +93,30 @@ func (a *accumulator) stats() Stats {
 // Answered is the number of requests that got an answer and so count in the
 // percentiles.
 func (s Stats) Answered() int {
-	n := s.Count
-	for k, v := range s.ErrorsByClass {
-		if len(k) < 7 || k[:7] != "status_" {
-			n -= v
+	return Answered(s.Count, s.ErrorsByClass)
+}
+
+// Answered is how many of count requests got an answer, given how many
+// failed by class (an ErrorsByClass): every class but a status counts out.
+func Answered(count int, errorsByClass map[string]int) int {
+	for k, v := range errorsByClass {
+		if !IsStatusKey(k) {
+			count -= v
 		}
 	}
-	return n
+	return count
 }
+
+// statusKey starts the ErrorsByClass key of a non-2xx answer: "status_503".
+const statusKey = "status_"
+
+// IsStatusKey reports whether an ErrorsByClass key counts answers with an
+// error status, which count in the percentiles, rather than failures.
+func IsStatusKey(key string) bool { return strings.HasPrefix(key, statusKey) }
 
 func errorKey(r Record) string {
 	if r.Err == ErrStatus || (r.Err == ErrNone && r.Status != 0) {
-		return fmt.Sprintf("status_%d", r.Status)
+		return statusKey + strconv.Itoa(r.Status)
 	}
 	return string(r.Err)
 }

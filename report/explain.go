@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/blockprobe/blockprobe/probe"
 )
 
 // Explanation says in plain words what a run measured: what blocked the
@@ -180,12 +182,4 @@ func wrap(text string, width int, indent string) string {
 
 // Answered is how many requests got an answer (any status): those that
 // count in the percentiles.
-func (s StatsJSON) Answered() int {
-	n := s.Count
-	for class, k := range s.ErrorsByClass {
-		if !strings.HasPrefix(class, "status_") {
-			n -= k
-		}
-	}
-	return n
-}
+func (s StatsJSON) Answered() int { return probe.Answered(s.Count, s.ErrorsByClass) }
