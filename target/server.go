@@ -39,6 +39,7 @@ type Server struct {
 	ln      net.Listener
 	quit    chan struct{} // closed at shutdown: work in progress gives up
 	serving sync.WaitGroup
+	parking parking
 
 	complexBody []byte
 	shutdown    sync.Once
@@ -131,6 +132,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.shutdownErr = err
 			_ = s.http.Close()
 		}
+		s.parking.close()
 		close(s.quit)
 		s.loop.Close()
 		if s.pool != nil {
@@ -156,7 +158,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	select {
 	case <-rep.done:
-	case <-r.Context().Done(): // the client left; the callback still runs
+	case <-r.Context().Done():
+		// The client stopped sending: it may have left, or only half-closed
+		// and still wait for the answer. The callback still runs.
+		s.park(w, r, rep)
 		return
 	case <-s.loop.Done():
 		select {
