@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -377,14 +376,7 @@ func TestRunInterruptedPrintsPartialReportAndExits130(t *testing.T) {
 
 func TestServeAnswersAndStopsOnSIGINT(t *testing.T) {
 	cmd, out, errOut := start(t, "serve", "--mode", "async", "--addr", "127.0.0.1:0", "--complex-delay", "50ms")
-	line, err := out.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading serve's banner: %v (stderr %s)", err, errOut)
-	}
-	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
-	if url == "" {
-		t.Fatalf("serve's first line names no URL: %q", line)
-	}
+	url := servedURL(t, out, errOut)
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	for path, want := range map[string]string{"/": "[MainHandler] Hello, world", "/complex": "[ComplexHandler]", "/debug/loop": "slowest_callback_ms"} {
