@@ -359,3 +359,27 @@ func TestHostileHalfClosedClientGetsTheRealAnswer(t *testing.T) {
 		})
 	}
 }
+
+// A client that declares a body and never sends all of it keeps its request
+// in flight past the handler: net/http reads the rest before it writes the
+// answer. At the drain deadline Shutdown closes it, by about then, and
+// counts it as cut off.
+func TestHostileUnfinishedBodyIsCutOffAtShutdown(t *testing.T) {
+	const drain = 100 * time.Millisecond
+	srv, err := Start(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := dialRaw(t, srv)
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789"); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	time.Sleep(50 * time.Millisecond) // let the handler answer and net/http wait for the body
+	if cut := shutdownPastDeadline(t, srv, drain); cut.CutOff != 1 || cut.Answered503 != 0 {
+		t.Errorf("Shutdown: %v, want 1 request cut off and no 503", cut)
+	}
+	if got, _ := io.ReadAll(conn); len(got) > 0 {
+		t.Errorf("the cut-off request got %q", got)
+	}
+}

@@ -30,8 +30,11 @@ type parked struct {
 type parking struct {
 	mu      sync.Mutex
 	parked  map[*parked]struct{}
+	late    bool // the drain deadline has passed: no more waiting
 	closed  bool
 	writing sync.WaitGroup
+
+	answered503, cutOff int // since the drain deadline
 }
 
 // park takes over the connection of r, whose client has stopped sending,
@@ -44,61 +47,116 @@ func (s *Server) park(w http.ResponseWriter, r *http.Request, rep *reply) {
 		panic(http.ErrAbortHandler)
 	}
 	p := &parked{conn: conn, method: r.Method}
-	if !s.parking.add(p) {
+	ok, late := s.parking.add(p)
+	s.conns.handOver(conn)
+	switch {
+	case !ok:
 		conn.Close()
-		return
-	}
-	deliver := func() { s.parking.deliver(p, rep, s.cfg.WriteTimeout) }
-	if !rep.whenDone(deliver) {
-		deliver()
+	case late:
+		s.parking.deliver(p, shuttingDown, time.Now().Add(cutGrace))
+	default:
+		deliver := func() { s.parking.deliver(p, rep, time.Now().Add(s.cfg.WriteTimeout)) }
+		if !rep.whenDone(deliver) {
+			deliver()
+		}
 	}
 }
 
-func (pk *parking) add(p *parked) bool {
+// add parks p unless the parking is closed; late says that the drain
+// deadline has passed.
+func (pk *parking) add(p *parked) (ok, late bool) {
 	pk.mu.Lock()
 	defer pk.mu.Unlock()
 	if pk.closed {
-		return false
+		return false, pk.late
 	}
 	if pk.parked == nil {
 		pk.parked = make(map[*parked]struct{})
 	}
 	pk.parked[p] = struct{}{}
-	return true
+	return true, pk.late
 }
 
-// deliver writes rep to p's connection within timeout and closes it, unless
-// another answer is already being written there or Shutdown closed it. It
-// reports whether the answer reached the connection.
-func (pk *parking) deliver(p *parked, rep *reply, timeout time.Duration) bool {
+// deliver writes rep to p's connection by deadline and closes it, unless an
+// answer is already being written there or Shutdown has closed it.
+func (pk *parking) deliver(p *parked, rep *reply, deadline time.Time) {
+	if pk.claim(p) {
+		pk.write(p, rep, deadline)
+	}
+}
+
+func (pk *parking) claim(p *parked) bool {
 	pk.mu.Lock()
+	defer pk.mu.Unlock()
 	if _, ok := pk.parked[p]; !ok || p.writing {
-		pk.mu.Unlock()
 		return false
 	}
 	p.writing = true
 	pk.writing.Add(1)
-	pk.mu.Unlock()
-	defer pk.writing.Done()
+	return true
+}
 
-	_ = p.conn.SetWriteDeadline(time.Now().Add(timeout))
+// write writes rep to p's connection, claimed, and closes it.
+func (pk *parking) write(p *parked, rep *reply, deadline time.Time) {
+	defer pk.writing.Done()
+	_ = p.conn.SetWriteDeadline(deadline)
 	err := rep.writeTo(p.conn, p.method)
 	p.conn.Close()
 	pk.mu.Lock()
+	defer pk.mu.Unlock()
+	if _, ok := pk.parked[p]; !ok {
+		return // closed by Shutdown, and counted there
+	}
 	delete(pk.parked, p)
+	switch {
+	case err != nil && pk.late:
+		pk.cutOff++
+	case err == nil && rep == shuttingDown:
+		pk.answered503++
+	}
+}
+
+// cut answers the requests still parked with a 503 and bounds the answers
+// being written by deadline: the drain deadline has passed.
+func (pk *parking) cut(deadline time.Time) {
+	pk.mu.Lock()
+	pk.late = true
+	var waiting []*parked
+	for p := range pk.parked {
+		if p.writing {
+			_ = p.conn.SetWriteDeadline(deadline)
+			continue
+		}
+		p.writing = true
+		pk.writing.Add(1)
+		waiting = append(waiting, p)
+	}
 	pk.mu.Unlock()
-	return err == nil
+	for _, p := range waiting {
+		go pk.write(p, shuttingDown, deadline)
+	}
+}
+
+// busy reports whether a parked request still waits for its answer or is
+// being answered.
+func (pk *parking) busy() bool {
+	pk.mu.Lock()
+	defer pk.mu.Unlock()
+	return len(pk.parked) > 0
 }
 
 // close closes every parked connection, answered or not, refuses to park
-// more and waits for answers being written to give up.
-func (pk *parking) close() {
+// more, waits for answers being written to give up and returns the counts
+// of the requests cut by the drain deadline.
+func (pk *parking) close() (answered503, cutOff int) {
 	pk.mu.Lock()
 	pk.closed = true
 	for p := range pk.parked {
 		p.conn.Close()
+		pk.cutOff++
 	}
 	clear(pk.parked)
 	pk.mu.Unlock()
 	pk.writing.Wait()
+	return pk.answered503, pk.cutOff
 }
