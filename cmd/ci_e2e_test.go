@@ -1,13 +1,13 @@
 package cmd_test
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
@@ -60,13 +60,20 @@ func TestCIRecipeScript(t *testing.T) {
 func serveInBackground(t *testing.T, mode, delay string) string {
 	t.Helper()
 	_, out, errOut := start(t, "serve", "--mode", mode, "--addr", "127.0.0.1:0", "--complex-delay", delay)
+	return servedURL(t, out, errOut)
+}
+
+// servedURL reads the banner of a `blockprobe serve` started with start and
+// returns the URL it serves on.
+func servedURL(t *testing.T, out *bufio.Reader, errOut *bytes.Buffer) string {
+	t.Helper()
 	line, err := out.ReadString('\n')
 	if err != nil {
 		t.Fatalf("serve's banner: %v (stderr %s)", err, errOut)
 	}
 	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
 	if url == "" {
-		t.Fatalf("no URL in %q", line)
+		t.Fatalf("no URL in serve's banner %q", line)
 	}
-	return strings.TrimSpace(url)
+	return url
 }

@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -393,14 +392,7 @@ func TestRunInterruptedPrintsPartialReportAndExits130(t *testing.T) {
 
 func TestServeAnswersAndStopsOnSIGINT(t *testing.T) {
 	cmd, out, errOut := start(t, "serve", "--mode", "async", "--addr", "127.0.0.1:0", "--complex-delay", "50ms")
-	line, err := out.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading serve's banner: %v (stderr %s)", err, errOut)
-	}
-	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
-	if url == "" {
-		t.Fatalf("serve's first line names no URL: %q", line)
-	}
+	url := servedURL(t, out, errOut)
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	for path, want := range map[string]string{"/": "[MainHandler] Hello, world", "/complex": "[ComplexHandler]", "/debug/loop": "slowest_callback_ms"} {
@@ -420,6 +412,84 @@ func TestServeAnswersAndStopsOnSIGINT(t *testing.T) {
 	_, _ = io.Copy(io.Discard, out)
 	if code := exitCode(t, cmd); code != 0 {
 		t.Errorf("serve exited %d after SIGINT, want 0; stderr %s", code, errOut)
+	}
+}
+
+// On SIGTERM serve stops accepting and answers what it accepted. Here the
+// loop stays blocked past --drain, so the request blocking it, one queued
+// behind it and one whose headers end after the signal all get a 503 with
+// Connection: close; stderr counts them, and serve exits 0 by about --drain.
+func TestServeSIGTERMAnswers503AtTheDrainDeadline(t *testing.T) {
+	const drain = 300 * time.Millisecond
+	cmd, out, errOut := start(t, "serve", "--mode", "blocking", "--addr", "127.0.0.1:0", "--complex-delay", "10s", "--drain", drain.String())
+	url := servedURL(t, out, errOut)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	answers := make(chan *http.Response, 3)
+	get := func(path string) {
+		go func() {
+			resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Get(url + path)
+			if err != nil {
+				t.Errorf("GET %s: %v", path, err)
+				answers <- nil
+				return
+			}
+			resp.Body.Close()
+			answers <- resp
+		}()
+	}
+	get("/complex")
+	time.Sleep(100 * time.Millisecond) // let it block the loop
+	get("/")
+	late, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Close()
+	_ = late.SetDeadline(time.Now().Add(10 * time.Second))
+	_, _ = io.WriteString(late, "GET / HTTP/1.1\r\n")
+	time.Sleep(100 * time.Millisecond) // let serve accept it
+
+	signaled := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		conn, err := net.DialTimeout("tcp", strings.TrimPrefix(url, "http://"), 100*time.Millisecond)
+		if err != nil {
+			break // no longer accepting: shutdown has begun
+		}
+		conn.Close()
+		if time.Now().After(end) {
+			t.Fatal("serve still accepts connections 2s after SIGTERM")
+		}
+	}
+	if _, err := io.WriteString(late, "Host: x\r\n\r\n"); err != nil {
+		t.Fatalf("finishing the request on the accepted connection: %v", err)
+	}
+	go func() {
+		resp, err := http.ReadResponse(bufio.NewReader(late), nil)
+		if err != nil {
+			t.Errorf("request finished after SIGTERM: %v", err)
+			answers <- nil
+			return
+		}
+		resp.Body.Close()
+		answers <- resp
+	}()
+	_, _ = io.Copy(io.Discard, out)
+	code := exitCode(t, cmd)
+	if took := time.Since(signaled); code != 0 || took > drain+3*time.Second {
+		t.Errorf("serve exited %d, %v after SIGTERM; want 0 by about --drain %v", code, took, drain)
+	}
+	for i := range 3 {
+		if resp := <-answers; resp != nil && (resp.StatusCode != http.StatusServiceUnavailable || !resp.Close) {
+			t.Errorf("answer %d of 3: %d (Connection: close %v), want 503 and Connection: close", i+1, resp.StatusCode, resp.Close)
+		}
+	}
+	want := "blockprobe serve: requests in flight when --drain 300ms ran out: 3 answered 503, 0 cut off\n"
+	if !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q lacks %q", errOut, want)
 	}
 }
 

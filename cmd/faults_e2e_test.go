@@ -20,9 +20,8 @@ import (
 // and its documented exit code.
 
 func TestTargetKilledMidRunGivesReportAndExit3(t *testing.T) {
-	serve, out, _ := start(t, "serve", "--mode", "async", "--addr", "127.0.0.1:0", "--complex-delay", "100ms")
-	line, _ := out.ReadString('\n')
-	url := strings.Fields(line)[5] // "blockprobe serve: async mode on URL (...)"
+	serve, out, errOut := start(t, "serve", "--mode", "async", "--addr", "127.0.0.1:0", "--complex-delay", "100ms")
+	url := servedURL(t, out, errOut)
 	run, runOut, runErr := start(t, "run", "--target", url, "--duration", "1500ms", "--concurrency", "2", "--format", "json")
 	time.Sleep(700 * time.Millisecond)
 	_ = serve.Process.Kill()

@@ -33,8 +33,9 @@ event-loop goroutine, as in Tornado, asyncio or Node.
   GET /complex     ComplexHandler: works for --complex-delay, as --mode says
   GET /debug/loop  the loop's statistics as JSON (answered off the loop)
 
-It serves until Ctrl-C (or SIGTERM), drains requests in flight for up to
---drain, and exits 0.`,
+It serves until Ctrl-C (or SIGTERM), then stops accepting connections and
+answers the requests already accepted for up to --drain; those still
+waiting then get a 503 with Connection: close. It exits 0.`,
 		Example: `  blockprobe serve --mode blocking --addr 127.0.0.1:8888
   blockprobe serve --mode pooled --pool 5 --work cpu --gil`,
 		Args: cobra.NoArgs,
@@ -83,8 +84,10 @@ func (o *ServeOptions) Run(ctx context.Context) error {
 	fmt.Fprintf(o.IO.ErrOut, "blockprobe serve: shutting down (draining requests in flight for up to %s)\n", o.Drain)
 	drainCtx, cancel := context.WithTimeout(context.Background(), o.Drain)
 	defer cancel()
-	if err := srv.Shutdown(drainCtx); err != nil {
-		fmt.Fprintf(o.IO.ErrOut, "blockprobe serve: requests still in flight after %s were cut off\n", o.Drain)
+	var cut *target.DrainError
+	if err := srv.Shutdown(drainCtx); errors.As(err, &cut) {
+		fmt.Fprintf(o.IO.ErrOut, "blockprobe serve: requests in flight when --drain %s ran out: %d answered 503, %d cut off\n",
+			o.Drain, cut.Answered503, cut.CutOff)
 	}
 	return nil
 }

@@ -1,7 +1,13 @@
 package target
 
 import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
 	"net/http"
+	"sync"
+	"time"
 )
 
 // Request callbacks win the GIL four times (accept, read, handler, write);
@@ -18,24 +24,73 @@ type reply struct {
 	status int
 	body   []byte
 	allow  string
+
+	mu   sync.Mutex
+	then func() // see whenDone
 }
 
 func newReply() *reply { return &reply{done: make(chan struct{})} }
 
 // finish is called on the loop, exactly once.
 func (r *reply) finish(status int, body []byte) {
+	r.mu.Lock()
 	r.status, r.body = status, body
 	close(r.done)
+	then := r.then
+	r.mu.Unlock()
+	if then != nil {
+		go then() // it writes to a socket, which the loop must never wait for
+	}
 }
 
-func (r *reply) write(w http.ResponseWriter) {
-	h := w.Header()
+// whenDone arranges for f to run on a goroutine of its own once the answer
+// is made. It reports false, and arranges nothing, if the answer already is.
+func (r *reply) whenDone(f func()) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	select {
+	case <-r.done:
+		return false
+	default:
+		r.then = f
+		return true
+	}
+}
+
+func (r *reply) header(h http.Header) {
 	if r.allow != "" {
 		h.Set("Allow", r.allow)
 	}
 	h.Set("Content-Type", "text/plain; charset=utf-8")
+}
+
+func (r *reply) write(w http.ResponseWriter) {
+	r.header(w.Header())
 	w.WriteHeader(r.status)
 	_, _ = w.Write(r.body)
+}
+
+// writeTo writes the answer as a whole HTTP/1.1 response to a connection
+// taken over from net/http, and tells the client the connection then closes.
+func (r *reply) writeTo(conn net.Conn, method string) error {
+	h := make(http.Header)
+	r.header(h)
+	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	resp := &http.Response{
+		StatusCode:    r.status,
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		ContentLength: int64(len(r.body)),
+		Body:          io.NopCloser(bytes.NewReader(r.body)),
+		Close:         true,
+		Request:       &http.Request{Method: method},
+	}
+	bw := bufio.NewWriter(conn)
+	if err := resp.Write(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 var (

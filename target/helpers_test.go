@@ -1,8 +1,11 @@
 package target
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sort"
 	"testing"
@@ -73,4 +76,74 @@ func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[len(s)/2]
+}
+
+// answer is what a client got for one request.
+type answer struct {
+	status int
+	body   string
+	close  bool // Connection: close
+	err    error
+}
+
+// readAnswer reads one response to a request of method from r. It fails the
+// test only if no response can be read; the caller checks what it says.
+func readAnswer(t testing.TB, r *bufio.Reader, method string) answer {
+	t.Helper()
+	resp, err := http.ReadResponse(r, &http.Request{Method: method})
+	if err != nil {
+		t.Errorf("reading the answer to %s: %v", method, err)
+		return answer{err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, body: string(b), close: resp.Close, err: err}
+}
+
+// sendHalfClosed sends one request on a new connection, then half-closes it
+// (shutdown SHUT_WR) as a client that will send nothing more does. It returns
+// a reader of the answer.
+func sendHalfClosed(t *testing.T, srv *Server, method, path string) *bufio.Reader {
+	t.Helper()
+	conn := dialRaw(t, srv)
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, method+" "+path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatalf("half-close: %v", err)
+	}
+	return bufio.NewReader(conn)
+}
+
+// waitRefused waits until srv no longer accepts connections.
+func waitRefused(t *testing.T, srv *Server) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		conn, err := net.DialTimeout("tcp", srv.Addr().String(), 100*time.Millisecond)
+		if err != nil {
+			return
+		}
+		conn.Close()
+	}
+	t.Fatalf("%s still accepts connections 2s into shutdown", srv.Addr())
+}
+
+// shutdownPastDeadline shuts srv down with drain to finish the requests in
+// flight, which is not enough, and returns the *DrainError that says so. It
+// fails the test if Shutdown returns anything else or takes much longer.
+func shutdownPastDeadline(t *testing.T, srv *Server, drain time.Duration) *DrainError {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	start := time.Now()
+	err := srv.Shutdown(ctx)
+	if took := time.Since(start); took > drain+2*time.Second {
+		t.Errorf("Shutdown took %v, want about its %v deadline", took, drain)
+	}
+	var cut *DrainError
+	if !errors.As(err, &cut) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Shutdown: %v, want a *DrainError that wraps the deadline's", err)
+	}
+	return cut
 }

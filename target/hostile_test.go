@@ -300,3 +300,86 @@ func TestHostileClientLeavesMidResponse(t *testing.T) {
 	c.CloseIdleConnections()
 	noGoroutinesBeyond(t, base, "a client gone mid-response")
 }
+
+// A client that sends its request and then half-closes the connection
+// (shutdown(SHUT_WR): "I will send no more") still reads the answer. net/http
+// sees the EOF and cancels the request's context; the client must get the
+// real answer anyway, as Tornado and Node give it, and never an empty 200
+// that no handler wrote, even while its request waits behind a blocked loop.
+func TestHostileHalfClosedClientGetsTheRealAnswer(t *testing.T) {
+	const delay = 300 * time.Millisecond
+	cases := []struct {
+		name   string
+		mode   Mode
+		block  bool // a blocking ComplexHandler holds the loop first
+		method string
+		path   string
+		status int
+		body   string
+	}{
+		{"GET / behind a blocked loop", Blocking, true, http.MethodGet, MainPath, http.StatusOK, MainBody},
+		{"HEAD / behind a blocked loop", Blocking, true, http.MethodHead, MainPath, http.StatusOK, ""},
+		{"unknown path behind a blocked loop", Blocking, true, http.MethodGet, "/nope", http.StatusNotFound, string(notFoundBody)},
+		{"DELETE /complex behind a blocked loop", Blocking, true, http.MethodDelete, ComplexPath, http.StatusMethodNotAllowed, string(notAllowed)},
+		{"GET /debug/loop while the loop is blocked", Blocking, true, http.MethodGet, DebugPath, http.StatusOK, `"slowest_handler"`},
+		{"GET /complex in async mode", Async, false, http.MethodGet, ComplexPath, http.StatusOK, "[ComplexHandler] done"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := startTarget(t, Config{Mode: tc.mode, ComplexDelay: delay})
+			if tc.block {
+				done := inBackground(t, c, srv.URL()+ComplexPath, 1)
+				t.Cleanup(func() { <-done })
+				time.Sleep(50 * time.Millisecond) // let the complex request reach the loop
+			}
+			conn := dialRaw(t, srv)
+			_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+			if _, err := io.WriteString(conn, tc.method+" "+tc.path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+				t.Fatalf("write: %v", err)
+			}
+			if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatalf("half-close: %v", err)
+			}
+			r := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(r, &http.Request{Method: tc.method})
+			if err != nil {
+				t.Fatalf("reading the answer: %v", err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.body) || (tc.body == "" && len(body) > 0) {
+				t.Errorf("answered %d %q, want %d with %q", resp.StatusCode, body, tc.status, tc.body)
+			}
+			if tc.status == http.StatusMethodNotAllowed && resp.Header.Get("Allow") == "" {
+				t.Errorf("405 without an Allow header")
+			}
+			if extra, err := r.ReadByte(); err == nil {
+				t.Errorf("bytes after the answer, starting %q", extra)
+			}
+		})
+	}
+}
+
+// A client that declares a body and never sends all of it keeps its request
+// in flight past the handler: net/http reads the rest before it writes the
+// answer. At the drain deadline Shutdown closes it, by about then, and
+// counts it as cut off.
+func TestHostileUnfinishedBodyIsCutOffAtShutdown(t *testing.T) {
+	const drain = 100 * time.Millisecond
+	srv, err := Start(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := dialRaw(t, srv)
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789"); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	time.Sleep(50 * time.Millisecond) // let the handler answer and net/http wait for the body
+	if cut := shutdownPastDeadline(t, srv, drain); cut.CutOff != 1 || cut.Answered503 != 0 {
+		t.Errorf("Shutdown: %v, want 1 request cut off and no 503", cut)
+	}
+	if got, _ := io.ReadAll(conn); len(got) > 0 {
+		t.Errorf("the cut-off request got %q", got)
+	}
+}

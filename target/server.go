@@ -39,6 +39,8 @@ type Server struct {
 	ln      net.Listener
 	quit    chan struct{} // closed at shutdown: work in progress gives up
 	serving sync.WaitGroup
+	conns   *conns
+	parking parking
 
 	complexBody []byte
 	shutdown    sync.Once
@@ -59,9 +61,10 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	s := &Server{
-		cfg:  cfg,
-		ln:   ln,
-		quit: make(chan struct{}),
+		cfg:   cfg,
+		ln:    ln,
+		quit:  make(chan struct{}),
+		conns: newConns(),
 		complexBody: fmt.Appendf(nil, "[ComplexHandler] done: %s of %s work in %s mode\n",
 			cfg.ComplexDelay, cfg.Work, cfg.Mode),
 	}
@@ -80,6 +83,8 @@ func Start(cfg Config) (*Server, error) {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          log.New(cfg.ErrorLog, "blockprobe target: ", 0),
+		ConnState:         s.conns.track,
+		ConnContext:       withConn,
 	}
 	s.serving.Go(s.loop.Run)
 	s.serving.Go(func() { _ = s.http.Serve(ln) })
@@ -121,16 +126,16 @@ func (s *Server) ResetStats() {
 	}
 }
 
-// Shutdown stops accepting connections and waits for requests in flight
-// until ctx is done; then it closes the connections left, abandons work in
-// progress and stops the loop and the pool. It returns ctx's error when
-// requests were cut off. It is safe to call more than once.
+// Shutdown stops accepting connections and waits until every request
+// already accepted is answered, a half-closed client's too, or ctx is done.
+// Answers given meanwhile close their connections. When ctx is done first,
+// the requests still waiting get a 503 with Connection: close, and Shutdown
+// returns a *DrainError that counts them, by about ctx's deadline plus
+// 200ms. Then it abandons work in progress and stops the loop and the pool.
+// It is safe to call more than once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdown.Do(func() {
-		if err := s.http.Shutdown(ctx); err != nil {
-			s.shutdownErr = err
-			_ = s.http.Close()
-		}
+		s.shutdownErr = s.drain(ctx)
 		close(s.quit)
 		s.loop.Close()
 		if s.pool != nil {
@@ -151,21 +156,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rep := newReply()
 	if !s.loop.Post(s.route(r, rep)) {
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		s.refuse(w, r)
 		return
 	}
 	select {
 	case <-rep.done:
-	case <-r.Context().Done(): // the client left; the callback still runs
+	case <-s.conns.cut:
+		s.refuse(w, r)
+		return
+	case <-r.Context().Done():
+		// The client stopped sending: it may have left, or only half-closed
+		// and still wait for the answer. The callback still runs.
+		s.park(w, r, rep)
 		return
 	case <-s.loop.Done():
 		select {
 		case <-rep.done: // answered just before the loop stopped
 		default:
-			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			s.refuse(w, r)
 			return
 		}
 	}
+	s.conns.closeWhenDraining(w)
 	rep.write(w)
 }
 
@@ -175,6 +187,7 @@ func (s *Server) serveDebug(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	s.conns.closeWhenDraining(w)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(s.Stats())
 }

@@ -1,9 +1,11 @@
 package target
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -173,6 +175,8 @@ func TestOversizedHeaderIsRefused(t *testing.T) {
 	}
 }
 
+// Requests in flight at shutdown get their answers, a half-closed client's
+// too, while new connections are refused.
 func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 	for _, mode := range Modes {
 		t.Run(string(mode), func(t *testing.T) {
@@ -193,6 +197,8 @@ func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 				resp.Body.Close()
 				statuses <- resp.StatusCode
 			}()
+			time.Sleep(30 * time.Millisecond) // let it reach the loop first
+			halfClosed := sendHalfClosed(t, srv, http.MethodGet, ComplexPath)
 			time.Sleep(30 * time.Millisecond)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -202,36 +208,105 @@ func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 			if s := <-statuses; s != http.StatusOK {
 				t.Errorf("request in flight at shutdown got status %d, want 200", s)
 			}
+			if a := readAnswer(t, halfClosed, http.MethodGet); a.status != http.StatusOK {
+				t.Errorf("half-closed request in flight at shutdown got %d %q, want 200", a.status, a.body)
+			}
 		})
 	}
 }
 
+// A connection accepted before shutdown keeps its requests while the drain
+// lasts: one whose headers end after shutdown began (net/http alone drops it
+// without a word), or one sent on an idle keep-alive connection. The answer
+// closes the connection.
+func TestShutdownAnswersRequestsOnAcceptedConnections(t *testing.T) {
+	const delay = 500 * time.Millisecond // keeps the drain going
+	cases := []struct {
+		name         string
+		before, then string // sent before shutdown and once it began
+	}{
+		{"headers end after shutdown began", "GET / HTTP/1.1\r\n", "Host: x\r\n\r\n"},
+		{"request on an idle keep-alive connection", "", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := startTarget(t, Config{Mode: Blocking, ComplexDelay: delay})
+			conn := dialRaw(t, srv)
+			_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+			r := bufio.NewReader(conn)
+			if tc.before == "" { // make it a keep-alive connection, now idle
+				_, _ = io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+				if a := readAnswer(t, r, http.MethodGet); a.status != http.StatusOK || a.close {
+					t.Fatalf("first request answered %d (close %v), want 200 keep-alive", a.status, a.close)
+				}
+			}
+			_, _ = io.WriteString(conn, tc.before)
+			complex := inBackground(t, c, srv.URL()+ComplexPath, 1)
+			time.Sleep(50 * time.Millisecond) // let the server accept, and the complex request reach the loop
+			shutdown := make(chan error, 1)
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				shutdown <- srv.Shutdown(ctx)
+			}()
+			waitRefused(t, srv)
+			if _, err := io.WriteString(conn, tc.then); err != nil {
+				t.Fatalf("write once shutdown began: %v", err)
+			}
+			a := readAnswer(t, r, http.MethodGet)
+			if a.status != http.StatusOK || a.body != MainBody || !a.close {
+				t.Errorf("answered %d %q (close %v), want 200 %q and Connection: close", a.status, a.body, a.close, MainBody)
+			}
+			<-complex
+			if err := <-shutdown; err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+		})
+	}
+}
+
+// At the drain deadline every request still waiting for a blocked loop is
+// answered 503 with Connection: close, the one blocking it and a
+// half-closed client's included, and Shutdown returns by about then.
 func TestShutdownCutsOffAtItsDeadline(t *testing.T) {
+	const drain = 150 * time.Millisecond
 	srv, err := Start(Config{Mode: Blocking, ComplexDelay: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	errs := make(chan error, 1)
-	go func() {
-		resp, err := (&http.Client{Transport: tr}).Get(srv.URL() + ComplexPath)
-		if err == nil {
-			resp.Body.Close()
-		}
-		errs <- err
-	}()
+	c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	answers := make(chan answer, 3)
+	ask := func(path string) {
+		go func() {
+			resp, err := c.Get(srv.URL() + path)
+			if err != nil {
+				answers <- answer{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			answers <- answer{status: resp.StatusCode, body: string(b), close: resp.Close}
+		}()
+	}
+	ask(ComplexPath)
+	time.Sleep(30 * time.Millisecond) // let it block the loop
+	ask(MainPath)
+	ask(MainPath)
+	halfClosed := sendHalfClosed(t, srv, http.MethodGet, MainPath)
 	time.Sleep(30 * time.Millisecond)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	if err := srv.Shutdown(ctx); err == nil {
-		t.Error("Shutdown returned nil with a minute of work in flight")
+
+	if cut := shutdownPastDeadline(t, srv, drain); cut.Answered503 != 4 || cut.CutOff != 0 {
+		t.Errorf("Shutdown counted %d answered 503 and %d cut off, want 4 and 0", cut.Answered503, cut.CutOff)
 	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("Shutdown took %v, want about its 100ms deadline", took)
+	got := []answer{<-answers, <-answers, <-answers, readAnswer(t, halfClosed, http.MethodGet)}
+	for i, a := range got {
+		if a.status != http.StatusServiceUnavailable || a.body != string(abandonedBody) || !a.close {
+			t.Errorf("request %d of %d: %d %q (close %v, error %v), want 503 %q and Connection: close",
+				i+1, len(got), a.status, a.body, a.close, a.err, abandonedBody)
+		}
 	}
-	<-errs
 }
 
 func TestStartRejectsBadConfig(t *testing.T) {
