@@ -20,6 +20,32 @@ type Stats struct {
 	// counted as "status_NNN".
 	ErrorsByClass                 map[string]int
 	Min, P50, P90, P99, Max, Mean time.Duration
+	// Histogram holds the latencies of the answered requests in
+	// microseconds, the source of every percentile above; nil when none was
+	// answered. Histograms of runs merge exactly, where percentiles do not.
+	Histogram *hdrhistogram.Histogram
+}
+
+// NewHistogram returns an empty latency histogram of the bounds every
+// Stats uses.
+func NewHistogram() *hdrhistogram.Histogram { return hdrhistogram.New(histMinUS, histMaxUS, histSigFi) }
+
+// WithHistogram returns s with h as its histogram and the percentiles read
+// from it (zero when h is empty or nil).
+func (s Stats) WithHistogram(h *hdrhistogram.Histogram) Stats {
+	s.Histogram, s.Min, s.P50, s.P90, s.P99, s.Max, s.Mean = nil, 0, 0, 0, 0, 0, 0
+	if h == nil || h.TotalCount() == 0 {
+		return s
+	}
+	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
+	s.Histogram = h
+	s.Min = us(h.Min())
+	s.P50 = us(h.ValueAtQuantile(50))
+	s.P90 = us(h.ValueAtQuantile(90))
+	s.P99 = us(h.ValueAtQuantile(99))
+	s.Max = us(h.Max())
+	s.Mean = time.Duration(h.Mean() * float64(time.Microsecond))
+	return s
 }
 
 // Histogram bounds: microsecond resolution up to one hour, three significant
@@ -51,7 +77,7 @@ type accumulator struct {
 }
 
 func newAccumulator(lat func(Record) time.Duration) *accumulator {
-	return &accumulator{lat: lat, h: hdrhistogram.New(histMinUS, histMaxUS, histSigFi)}
+	return &accumulator{lat: lat, h: NewHistogram()}
 }
 
 func (a *accumulator) add(r Record) {
@@ -76,18 +102,10 @@ func (a *accumulator) stats() Stats {
 	if s.ErrorsByClass != nil {
 		s.ErrorsByClass = maps.Clone(s.ErrorsByClass)
 	}
-	h := a.h
-	if h.TotalCount() == 0 {
+	if a.h.TotalCount() == 0 {
 		return s
 	}
-	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
-	s.Min = us(h.Min())
-	s.P50 = us(h.ValueAtQuantile(50))
-	s.P90 = us(h.ValueAtQuantile(90))
-	s.P99 = us(h.ValueAtQuantile(99))
-	s.Max = us(h.Max())
-	s.Mean = time.Duration(h.Mean() * float64(time.Microsecond))
-	return s
+	return s.WithHistogram(hdrhistogram.Import(a.h.Export())) // a copy: the accumulator goes on
 }
 
 // Answered is the number of requests that got an answer and so count in the

@@ -29,7 +29,7 @@ func newTally(threshold time.Duration) *tally {
 		mainLoadedUncorrected: newAccumulator(Record.Uncorrected),
 		mainLoadedFromFired:   newAccumulator(Record.FromFired),
 		complexLoaded:         newAccumulator(Record.Latency),
-		sendLag:               hdrhistogram.New(histMinUS, histMaxUS, histSigFi),
+		sendLag:               NewHistogram(),
 		stallLimit:            -1,
 	}
 }
