@@ -35,9 +35,9 @@ func (o *ReportOptions) Run(path string) error {
 	if err := o.Output.validate(); err != nil {
 		return err
 	}
-	runs, comparison, err := readDocument(path)
+	doc, err := readDocument(path, o.IO.ErrOut)
 	if err != nil {
 		return err
 	}
-	return o.Output.write(o.IO.Out, o.IO.ErrOut, runs, comparison)
+	return o.Output.write(o.IO.Out, o.IO.ErrOut, doc.Runs, doc.Comparison)
 }

@@ -1,0 +1,106 @@
+package cmd_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	bp "github.com/blockprobe/blockprobe/cmd"
+)
+
+// The files report and diff read come from anywhere: these tests hand them
+// hostile input, as files under testdata/input and as endless pipes.
+
+// inputFile is the path of a file under testdata/input.
+func inputFile(name string) string { return filepath.Join("testdata", "input", name) }
+
+// fedResult is a run of the binary fed on stdin, with its peak memory.
+type fedResult struct {
+	result
+	maxRSSMB int64
+	took     time.Duration
+}
+
+// runFed runs the binary with args and stdin, without a terminal, and
+// measures its peak resident memory.
+func runFed(t *testing.T, stdin io.Reader, args ...string) fedResult {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "CI=true")
+	cmd.Stdin = stdin
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	began := time.Now()
+	err := cmd.Run()
+	var exit *exec.ExitError
+	code := 0
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil && !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("running blockprobe %v: %v", args, err)
+	}
+	rss := int64(0)
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss / 1024 // kilobytes on Linux
+	}
+	return fedResult{result{code, out.String(), errOut.String()}, rss, time.Since(began)}
+}
+
+// endless is n bytes: head, then fill repeated.
+func endless(head string, fill byte, n int64) io.Reader {
+	return io.MultiReader(strings.NewReader(head), io.LimitReader(repeatByte(fill), n))
+}
+
+type repeatByte byte
+
+func (b repeatByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
+}
+
+// Input of any size costs report and diff bounded memory and ends with one
+// line and exit 2: 1.5 GB of zeros, a JSON object that never closes, a
+// results stream with an endless line.
+func TestReportAndDiffReadBoundedInput(t *testing.T) {
+	const gb = 1 << 30
+	header, err := os.ReadFile(inputFile("run.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstLine := string(header[:bytes.IndexByte(header, '\n')+1])
+	tests := []struct {
+		name    string
+		args    []string
+		stdin   io.Reader
+		wantErr string
+	}{
+		{"diff of zeros", []string{"diff", inputFile("run.json"), "/dev/stdin"}, endless("", 0, 3*gb/2), "not a blockprobe report"},
+		{"report of zeros", []string{"report", "/dev/stdin"}, endless("", 0, 3*gb/2), "not a blockprobe report"},
+		{"report of an object that never closes", []string{"report", "/dev/stdin"}, endless("{", ' ', 3*gb/2), "at most 256 MiB of a JSON report"},
+		{"report of a stream with an endless line", []string{"report", "/dev/stdin"}, endless(firstLine, 'x', 3*gb/2), "at most 512 MiB of a results stream"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runFed(t, tc.stdin, tc.args...)
+			if res.code != bp.ExitUsage {
+				t.Errorf("exit %d, want %d", res.code, bp.ExitUsage)
+			}
+			if lines := strings.Count(res.stderr, "\n"); lines != 1 || !strings.Contains(res.stderr, tc.wantErr) {
+				t.Errorf("stderr %q: want one line saying %q", res.stderr, tc.wantErr)
+			}
+			if res.maxRSSMB > 700 {
+				t.Errorf("peak memory %d MB, want it bounded well under 1 GB", res.maxRSSMB)
+			}
+			t.Logf("exit %d in %s, peak memory %d MB", res.code, res.took.Round(time.Millisecond), res.maxRSSMB)
+		})
+	}
+}
