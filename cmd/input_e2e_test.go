@@ -104,3 +104,46 @@ func TestReportAndDiffReadBoundedInput(t *testing.T) {
 		})
 	}
 }
+
+// A results stream says what it lost: corrupt lines are counted, a stream
+// without its trailer is truncated, and one with no request left is an
+// error, not an empty report.
+func TestReportSaysWhatAResultsStreamLost(t *testing.T) {
+	tests := []struct {
+		name, file string
+		wantCode   int
+		wantStderr []string
+		wantStdout []string
+	}{
+		{"intact", "run.ndjson", bp.ExitOK, nil, []string{"MainHandler     baseline       5"}},
+		{"only garbage", "garbage.ndjson", bp.ExitUsage,
+			[]string{"no request could be read", "all 50 lines after the header are corrupt (the first is line 2)"}, nil},
+		{"some corrupt lines", "corrupt.ndjson", bp.ExitOK,
+			[]string{"warning: " + inputFile("corrupt.ndjson") + ": 3 of the 12 lines of the results stream were corrupt", "the first is line 4"},
+			[]string{"3 of the 12 lines of the results stream were corrupt and skipped"}},
+		{"truncated", "truncated.ndjson", bp.ExitOK,
+			[]string{"warning: " + inputFile("truncated.ndjson") + ": the results stream is truncated", "1 of the 11 lines"},
+			[]string{"PARTIAL", "truncated"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := blockprobe(t, "report", inputFile(tc.file))
+			if res.code != tc.wantCode {
+				t.Errorf("exit %d, want %d; stderr %q", res.code, tc.wantCode, res.stderr)
+			}
+			if tc.wantStderr == nil && res.stderr != "" {
+				t.Errorf("stderr %q, want nothing", res.stderr)
+			}
+			for _, want := range tc.wantStderr {
+				if !strings.Contains(res.stderr, want) {
+					t.Errorf("stderr %q lacks %q", res.stderr, want)
+				}
+			}
+			for _, want := range tc.wantStdout {
+				if !strings.Contains(res.stdout, want) {
+					t.Errorf("report lacks %q:\n%s", want, res.stdout)
+				}
+			}
+		})
+	}
+}

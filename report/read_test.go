@@ -87,3 +87,65 @@ func TestReadDocumentLimits(t *testing.T) {
 		})
 	}
 }
+
+func TestReadResultsSaysWhatWasLost(t *testing.T) {
+	stream := inputFile(t, "run.ndjson")
+	lines := strings.SplitAfter(stream, "\n")
+	header, body, trailer := lines[0], lines[1:len(lines)-2], lines[len(lines)-2]
+	long := strings.Repeat("x", 2<<10) + "\n"
+	lim := limits{document: 1 << 20, results: 1 << 20, line: 1 << 10, resultsRequests: 100}
+	tests := []struct {
+		name      string
+		in        string
+		wantErr   string
+		wantWarns []string
+		requests  int
+	}{
+		{"intact", stream, "", nil, 10},
+		{"blank lines lose nothing", header + "\n" + strings.Join(body, "\n") + trailer, "", nil, 10},
+		{"a line too long", header + long + strings.Join(body, "") + trailer, "",
+			[]string{"1 of the 13 lines of the results stream were corrupt and skipped (the first is line 2)"}, 10},
+		{"unknown endpoint", header + `{"endpoint":"other","phase":"loaded"}` + "\n" + strings.Join(body, "") + trailer, "",
+			[]string{"1 of the 13 lines", "(the first is line 2)"}, 10},
+		{"no trailer", header + strings.Join(body, ""), "",
+			[]string{"the results stream is truncated (no trailer)", "covers the 10 requests it recorded"}, 10},
+		{"data after the trailer", stream + stream, "",
+			[]string{"the results stream goes on after its trailer (line 12)"}, 10},
+		{"a newer version", strings.Replace(stream, `{"blockprobe_results":1,`, `{"blockprobe_results":2,`, 1), "",
+			[]string{"version 2, newer than this blockprobe reads (1)"}, 10},
+		{"only corrupt lines", header + "{\n[\n" + trailer, "all 2 lines after the header are corrupt (the first is line 2)", nil, 0},
+		{"not a header", `{"blockprobe_results":"one"}` + "\n", "the first line is not a blockprobe results header", nil, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := readDocument(strings.NewReader(tc.in), lim)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one saying %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			warns := strings.Join(doc.Warnings, "\n")
+			for _, want := range tc.wantWarns {
+				if !strings.Contains(warns, want) {
+					t.Errorf("warnings %q lack %q", doc.Warnings, want)
+				}
+			}
+			if tc.wantWarns == nil && len(doc.Warnings) > 0 {
+				t.Errorf("warnings %q, want none", doc.Warnings)
+			}
+			rep := doc.Runs[0]
+			if len(rep.Requests) != tc.requests {
+				t.Errorf("%d requests, want %d", len(rep.Requests), tc.requests)
+			}
+			for _, w := range doc.Warnings {
+				if !strings.Contains(strings.Join(rep.Notes, "\n"), w) {
+					t.Errorf("the report's notes lack the warning %q", w)
+				}
+			}
+		})
+	}
+}

@@ -91,10 +91,22 @@ func (c recordChunks) all() []probe.Record {
 	return out
 }
 
+// skipped counts the corrupt lines of a stream.
+type skipped struct{ n, first int }
+
+func (s *skipped) add(line int) {
+	if s.n == 0 {
+		s.first = line
+	}
+	s.n++
+}
+
 // readResults rebuilds a report from a results stream (the format is
-// described in results.go). A stream without its trailer comes from a run
-// that died: the report covers what was recorded, is marked partial and
-// says so. A torn line is skipped.
+// described in results.go). Corrupt lines are skipped and counted; a
+// stream without its trailer comes from a run that died or still runs: the
+// report covers what was recorded and is marked partial. Both are said in
+// the report's notes and in the warnings returned. A stream in which no
+// line after the header could be read is an error.
 func readResults(br *bufio.Reader, lim limits) (*Report, []string, error) {
 	lr := &lineReader{br: bufio.NewReaderSize(&capped{r: br, n: lim.results, what: "a results stream"}, lim.line)}
 	first, long, err := lr.next()
@@ -113,6 +125,7 @@ func readResults(br *bufio.Reader, lim limits) (*Report, []string, error) {
 	res := &probe.Result{Started: h.Started}
 	res.Options.StarveThreshold = fromMillis(h.Config.StarveThresholdMs)
 	var trailer *resultsTrailer
+	var bad skipped
 	var recs recordChunks
 	var l resultsLine
 	for trailer == nil {
@@ -129,12 +142,13 @@ func readResults(br *bufio.Reader, lim limits) (*Report, []string, error) {
 		l = resultsLine{}
 		switch {
 		case long || json.Unmarshal(line, &l) != nil:
-			continue // a line torn by a dying process
+			bad.add(lr.n)
 		case l.End:
 			trailer = &l.resultsTrailer
 		default:
 			rec, ok := l.recordOf()
 			if !ok {
+				bad.add(lr.n)
 				continue
 			}
 			if recs.len() == lim.resultsRequests {
@@ -145,10 +159,24 @@ func readResults(br *bufio.Reader, lim limits) (*Report, []string, error) {
 		}
 	}
 	res.Records = recs.all()
+	if bad.n > 0 && len(res.Records) == 0 {
+		return nil, nil, fmt.Errorf("%w: no request could be read from the results stream: all %d lines after the header are corrupt (the first is line %d)",
+			ErrNotReport, bad.n, bad.first)
+	}
+	if bad.n > 0 {
+		notes = append(notes, fmt.Sprintf("%d of the %d lines of the results stream were corrupt and skipped (the first is line %d): their requests are missing from this report",
+			bad.n, lr.n, bad.first))
+	}
+	if trailer != nil {
+		if rest, _ := lr.br.Peek(1); len(rest) > 0 {
+			notes = append(notes, fmt.Sprintf("the results stream goes on after its trailer (line %d), as if two runs were written to one file: what follows is ignored", lr.n))
+		}
+	}
 	meta := Meta{Label: h.Label, Mode: h.Mode, Target: h.Target, Command: h.Command, Config: h.Config}
 	loop := rebuild(res, trailer)
 	if trailer == nil {
-		notes = append(notes, "the results stream has no trailer: the run died; this report covers what it recorded")
+		notes = append(notes, fmt.Sprintf("the results stream is truncated (no trailer): the run died or is still running; this report covers the %d requests it recorded",
+			len(res.Records)))
 	}
 	meta.Notes = notes
 	dropped := keepRecords(res)
