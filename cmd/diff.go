@@ -66,7 +66,7 @@ func (o *DiffOptions) Run(oldPath, newPath string) error {
 		return usageErrorf("%s and %s have no run in common (runs are matched by name): nothing to compare", oldPath, newPath)
 	}
 	if err := report.WriteDiff(o.IO.Out, changes, only); err != nil {
-		return withCode(ExitTarget, err)
+		return withCode(ExitOutput, err)
 	}
 	n := 0
 	for _, c := range changes {

@@ -147,3 +147,21 @@ func TestReportSaysWhatAResultsStreamLost(t *testing.T) {
 		})
 	}
 }
+
+// A diff that cannot be written is an output error, not a target's.
+func TestDiffToAFullDiskExits4(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	defer full.Close()
+	cmd := exec.Command(bin, "diff", inputFile("run.json"), inputFile("run.json"))
+	cmd.Stdout = full
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != bp.ExitOutput {
+		t.Errorf("diff to a full disk: %v, stderr %q; want exit %d", err, errOut.String(), bp.ExitOutput)
+	}
+}
