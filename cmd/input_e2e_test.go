@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -163,5 +164,65 @@ func TestDiffToAFullDiskExits4(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != bp.ExitOutput {
 		t.Errorf("diff to a full disk: %v, stderr %q; want exit %d", err, errOut.String(), bp.ExitOutput)
+	}
+}
+
+// controlChars finds what a terminal would act on: C0 controls but the
+// line feed, DEL, C1 controls (U+0080-U+009F) and bidirectional overrides.
+var controlChars = regexp.MustCompile("[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
+
+// Strings from a file never reach the terminal, Markdown or HTML as they
+// are, and numbers no report holds are warned of or refused.
+func TestReportOfHostileValues(t *testing.T) {
+	tests := []struct {
+		name, file, format string
+		wantCode           int
+		wantStderr         []string
+		notInStdout        []string // regular expressions
+	}{
+		{"escape sequences, text", "ansi.json", "text", bp.ExitOK, []string{"control characters"}, nil},
+		{"escape sequences, markdown", "ansi.json", "markdown", bp.ExitOK, []string{"control characters"}, nil},
+		{"escape sequences, html", "ansi.json", "html", bp.ExitOK, []string{"control characters"}, nil},
+		{"escape sequences, timeline", "ansi.json", "text --timeline", bp.ExitOK, []string{"control characters"}, nil},
+		{"escape sequences in a stream", "ansi.ndjson", "text --timeline", bp.ExitOK, []string{"control characters"}, nil},
+		{"markup, markdown", "markup.json", "markdown", bp.ExitOK, nil,
+			[]string{`[^\\]<img`, `[^\\]<b>`, `[^\\]<script>`, `[^\\]\]\(http`, `\n# heading`}},
+		{"markup, html", "markup.json", "html", bp.ExitOK, nil, []string{`<img`, `<b>`, `<script>alert`}},
+		{"a newer version", "newer.json", "text", bp.ExitOK,
+			[]string{"version 2, newer than this blockprobe reads", `members this blockprobe does not know ("histograms")`}, nil},
+		{"a negative count", "negative-count.json", "text", bp.ExitUsage,
+			[]string{"endpoints.main.loaded.count is -5", "below zero"}, nil},
+		{"a number beyond any duration", "huge-number.json", "text", bp.ExitUsage,
+			[]string{"requests[2].end_ms is 1e+300"}, nil},
+		{"values out of range", "out-of-range.json", "text", bp.ExitOK, []string{
+			"loop.busy_fraction is 1.7, not a fraction",
+			"endpoints.main.baseline.min_ms is -3",
+			"requests[].latency_ms: 1 below zero",
+			"endpoints.main.loaded: its percentiles are out of order",
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"report", inputFile(tc.file), "--format"}, strings.Fields(tc.format)...)
+			res := blockprobe(t, args...)
+			if res.code != tc.wantCode {
+				t.Errorf("exit %d, want %d; stderr %q", res.code, tc.wantCode, res.stderr)
+			}
+			for _, want := range tc.wantStderr {
+				if !strings.Contains(res.stderr, want) {
+					t.Errorf("stderr %q lacks %q", res.stderr, want)
+				}
+			}
+			for _, out := range []string{res.stdout, res.stderr} {
+				if loc := controlChars.FindStringIndex(out); loc != nil {
+					t.Errorf("output holds a control character: %q", out[max(loc[0]-40, 0):min(loc[1]+40, len(out))])
+				}
+			}
+			for _, bad := range tc.notInStdout {
+				if loc := regexp.MustCompile(bad).FindStringIndex(res.stdout); loc != nil {
+					t.Errorf("output holds %s: %q", bad, res.stdout[max(loc[0]-60, 0):min(loc[1]+60, len(res.stdout))])
+				}
+			}
+		})
 	}
 }

@@ -22,11 +22,15 @@ it again in --format, without measuring anything.`,
   blockprobe report run.json
   blockprobe report run.json --format markdown`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.Output.decideTimeline(o.IO, c.Flags().Changed("timeline")); err != nil {
+				return err
+			}
 			return o.Run(args[0])
 		},
 	}
 	o.Output.register(c.Flags())
+	o.Output.registerTimeline(c.Flags())
 	return c
 }
 

@@ -76,6 +76,7 @@ func ReadDocument(r io.Reader) (*Document, error) {
 	if err != nil {
 		return nil, printableError{err}
 	}
+	doc.Warnings = mapStrings(doc.Warnings, printable)
 	return doc, nil
 }
 
@@ -88,11 +89,11 @@ func readDocument(r io.Reader, lim limits) (*Document, error) {
 		}
 		return checkDocument(&Document{Runs: []*Report{rep}, Warnings: warns})
 	}
-	runs, comparison, err := decodeJSON(&capped{r: br, n: lim.document, what: "a JSON report"}, lim)
+	runs, comparison, warns, err := decodeJSON(&capped{r: br, n: lim.document, what: "a JSON report"}, lim)
 	if err != nil {
 		return nil, err
 	}
-	return checkDocument(&Document{Runs: runs, Comparison: comparison})
+	return checkDocument(&Document{Runs: runs, Comparison: comparison, Warnings: warns})
 }
 
 // DecodeAny is ReadDocument for its runs alone.
@@ -108,7 +109,7 @@ func DecodeAny(r io.Reader) ([]*Report, error) {
 // rendered again. Input that is not such a report, including the
 // {"runs": [...]} document of compare, is an error wrapping ErrNotReport.
 func Decode(r io.Reader) (*Report, error) {
-	runs, comparison, err := decodeJSON(&capped{r: r, n: MaxDocumentBytes, what: "a JSON report"}, defaultLimits)
+	runs, comparison, _, err := decodeJSON(&capped{r: r, n: MaxDocumentBytes, what: "a JSON report"}, defaultLimits)
 	switch {
 	case comparison:
 		return nil, fmt.Errorf(`%w: it holds several runs ("runs"), as written by compare`, ErrNotReport)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/blockprobe/blockprobe/target"
@@ -15,26 +16,27 @@ import (
 // decodeJSON decodes a report or a comparison and says which it was. It
 // reads a member at a time and a request at a time, so that memory holds
 // the reports, not their text: a report may be hundreds of megabytes.
-func decodeJSON(r io.Reader, lim limits) ([]*Report, bool, error) {
+func decodeJSON(r io.Reader, lim limits) ([]*Report, bool, []string, error) {
 	dec := json.NewDecoder(&squeezer{r: r})
 	top, err := readObject(dec, true, newBudget(lim))
 	if err == nil {
 		err = atEnd(dec)
 	}
 	if err != nil {
-		return nil, top.hasRuns, err
+		return nil, top.hasRuns, nil, err
 	}
+	warns := top.unknownWarning("")
 	if !top.hasRuns {
 		rep, err := top.report()
 		if err != nil {
-			return nil, false, err
+			return nil, false, nil, err
 		}
-		return []*Report{rep}, false, nil
+		return []*Report{rep}, false, warns, nil
 	}
 	if len(top.runs) == 0 {
-		return nil, true, fmt.Errorf(`%w: its "runs" is empty`, ErrNotReport)
+		return nil, true, nil, fmt.Errorf(`%w: its "runs" is empty`, ErrNotReport)
 	}
-	return top.runs, true, nil
+	return top.runs, true, append(warns, top.runWarnings...), nil
 }
 
 // atEnd fails unless nothing but blanks follows the document.
@@ -84,8 +86,27 @@ type reportObject struct {
 	hasRequests bool
 	lagSamples  []target.LagSample
 	runs        []*Report
+	runWarnings []string // of the runs
 	hasRuns     bool
 	unknown     []string // the first few members no report has
+	nUnknown    int
+}
+
+// unknownWarning warns of the members of o that no report has: o was
+// written by a newer blockprobe, or by something else.
+func (o reportObject) unknownWarning(prefix string) []string {
+	if o.nUnknown == 0 {
+		return nil
+	}
+	names := make([]string, len(o.unknown))
+	for i, n := range o.unknown {
+		names[i] = strconv.Quote(n)
+	}
+	if o.nUnknown > len(names) {
+		names = append(names, fmt.Sprintf("and %d more", o.nUnknown-len(names)))
+	}
+	return []string{fmt.Sprintf("%sit has members this blockprobe does not know (%s): written by a newer version? They are not shown",
+		prefix, strings.Join(names, ", "))}
 }
 
 // budget is how many more requests and heartbeats a document may hold.
@@ -121,7 +142,7 @@ func readObject(dec *json.Decoder, withRuns bool, b *budget) (reportObject, erro
 		switch {
 		case key == "runs" && withRuns:
 			o.hasRuns = true
-			o.runs, err = readRuns(dec, b)
+			o.runs, o.runWarnings, err = readRuns(dec, b)
 		case key == "requests":
 			o.hasRequests, err = readArray(dec, key, "requests", &b.requests, func() error {
 				return decodeElement(dec, &o.requests)
@@ -133,7 +154,7 @@ func readObject(dec *json.Decoder, withRuns bool, b *budget) (reportObject, erro
 		case reportMembers[key]:
 			err = o.readMember(dec, key)
 		default:
-			if len(o.unknown) < 5 {
+			if o.nUnknown++; len(o.unknown) < 5 {
 				o.unknown = append(o.unknown, key)
 			}
 			err = jsonError(dec.Decode(new(ignored)))
@@ -216,8 +237,9 @@ func readArray(dec *json.Decoder, name, what string, q *quota, each func() error
 	return true, jsonError(err)
 }
 
-func readRuns(dec *json.Decoder, b *budget) ([]*Report, error) {
+func readRuns(dec *json.Decoder, b *budget) ([]*Report, []string, error) {
 	var runs []*Report
+	var warns []string
 	_, err := readArray(dec, "runs", "reports", &quota{math.MaxInt, math.MaxInt}, func() error {
 		o, err := readObject(dec, false, b)
 		var rep *Report
@@ -228,9 +250,10 @@ func readRuns(dec *json.Decoder, b *budget) ([]*Report, error) {
 			return fmt.Errorf("run %d: %w", len(runs)+1, err)
 		}
 		runs = append(runs, rep)
+		warns = append(warns, o.unknownWarning(fmt.Sprintf("run %d: ", len(runs)))...)
 		return err
 	})
-	return runs, err
+	return runs, warns, err
 }
 
 // requiredFields are the members every report has; their absence means the
