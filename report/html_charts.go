@@ -78,8 +78,9 @@ func (cs *chartSet) timeScale(f frame) scale {
 
 // shadeLoadWindow shades the span in which the load was sent.
 func shadeLoadWindow(s *svgCanvas, f frame, x scale, r *Report) {
-	a, b := x.at(r.LoadWindow.StartMs), x.at(r.LoadWindow.EndMs)
-	s.rect(a, f.y, b-a, f.h, "window", "load window: "+FormatMs(r.LoadWindow.StartMs)+" to "+FormatMs(r.LoadWindow.EndMs))
+	w := loadWindow(r)
+	a, b := x.at(w.StartMs), x.at(w.EndMs)
+	s.rect(a, f.y, b-a, f.h, "window", "load window: "+FormatMs(w.StartMs)+" to "+FormatMs(w.EndMs))
 }
 
 // emptyPanel is a panel with a message instead of a chart.
