@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -52,20 +53,20 @@ func (o *DiffOptions) Run(oldPath, newPath string) error {
 	if o.Floor < 0 {
 		return usageErrorf("--floor must be >= 0, got %s", o.Floor)
 	}
-	oldRuns, err := readReports(oldPath)
+	older, err := readDocument(oldPath, o.IO.ErrOut)
 	if err != nil {
 		return err
 	}
-	newRuns, err := readReports(newPath)
+	newer, err := readDocument(newPath, o.IO.ErrOut)
 	if err != nil {
 		return err
 	}
-	changes, only := report.Diff(oldRuns, newRuns, tol, ms(o.Floor))
+	changes, only := report.Diff(older.Runs, newer.Runs, tol, ms(o.Floor))
 	if len(changes) == 0 {
 		return usageErrorf("%s and %s have no run in common (runs are matched by name): nothing to compare", oldPath, newPath)
 	}
 	if err := report.WriteDiff(o.IO.Out, changes, only); err != nil {
-		return withCode(ExitTarget, err)
+		return withCode(ExitOutput, err)
 	}
 	n := 0
 	for _, c := range changes {
@@ -92,23 +93,20 @@ func parseTolerance(s string) (float64, error) {
 	return f, nil
 }
 
-// readReports reads the runs of a saved report file.
-func readReports(path string) ([]*report.Report, error) {
-	runs, _, err := readDocument(path)
-	return runs, err
-}
-
-// readDocument reads a saved report file and says whether it holds a
-// comparison.
-func readDocument(path string) ([]*report.Report, bool, error) {
+// readDocument reads a saved report file, and warns on errOut of what is
+// wrong with it but did not stop it from being read.
+func readDocument(path string, errOut io.Writer) (*report.Document, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, false, usageErrorf("%v", err)
+		return nil, usageErrorf("%v", err)
 	}
 	defer f.Close()
-	runs, comparison, err := report.DecodeDocument(f)
+	doc, err := report.ReadDocument(f)
 	if err != nil {
-		return nil, false, usageErrorf("%s: %v", path, err)
+		return nil, usageErrorf("%s: %v", path, err)
 	}
-	return runs, comparison, nil
+	for _, w := range doc.Warnings {
+		fmt.Fprintf(errOut, "blockprobe: warning: %s: %s\n", path, w)
+	}
+	return doc, nil
 }

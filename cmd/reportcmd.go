@@ -22,11 +22,15 @@ it again in --format, without measuring anything.`,
   blockprobe report run.json
   blockprobe report run.json --format markdown`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.Output.decideTimeline(o.IO, c.Flags().Changed("timeline")); err != nil {
+				return err
+			}
 			return o.Run(args[0])
 		},
 	}
 	o.Output.register(c.Flags())
+	o.Output.registerTimeline(c.Flags())
 	return c
 }
 
@@ -35,9 +39,9 @@ func (o *ReportOptions) Run(path string) error {
 	if err := o.Output.validate(); err != nil {
 		return err
 	}
-	runs, comparison, err := readDocument(path)
+	doc, err := readDocument(path, o.IO.ErrOut)
 	if err != nil {
 		return err
 	}
-	return o.Output.write(o.IO.Out, o.IO.ErrOut, runs, comparison)
+	return o.Output.write(o.IO.Out, o.IO.ErrOut, doc.Runs, doc.Comparison)
 }

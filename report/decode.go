@@ -1,8 +1,7 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -11,119 +10,111 @@ import (
 // ErrNotReport marks input that is not a blockprobe JSON report.
 var ErrNotReport = errors.New("not a blockprobe report")
 
-// requiredFields are the members every report has; their absence means the
-// JSON came from somewhere else.
-var requiredFields = []string{"mode", "target", "started", "config", "endpoints", "verdict", "requests"}
+// ErrTooLarge marks input larger than blockprobe reads: see MaxDocumentBytes
+// and MaxResultsBytes.
+var ErrTooLarge = errors.New("input too large")
+
+// What report and diff read is capped, so that a wrong or hostile input (a
+// pipe from /dev/zero, a file that never ends) costs bounded memory and
+// ends with an error instead of the process.
+const (
+	// MaxDocumentBytes caps a JSON report or comparison. A run keeps at
+	// most 1,000,000 request records (--max-records), about 230 MB of JSON.
+	MaxDocumentBytes = 256 << 20
+	// MaxResultsBytes caps a results stream. It is read line by line, but
+	// the figures are computed from every record, all held in memory.
+	MaxResultsBytes = 512 << 20
+	// MaxResultsLineBytes caps one line of a results stream; a longer line
+	// is corrupt and skipped.
+	MaxResultsLineBytes = 1 << 20
+)
+
+// Counts are capped too, where decoding multiplies what the text takes: a
+// request written by blockprobe takes about 200 bytes, 160 in memory, but
+// a hostile "{}" three.
+const (
+	maxDocumentRequests   = 1_500_000  // about MaxDocumentBytes of requests as blockprobe writes them
+	maxResultsRequests    = 3_000_000  // about MaxResultsBytes of them
+	maxDocumentLagSamples = 10_000_000 // a day of heartbeats every 10ms
+	maxMemberBytes        = 4 << 20    // any other member of a report
+)
+
+// limits are the caps a read applies; tests lower them.
+type limits struct {
+	document, results int64 // bytes of a JSON document, of a results stream
+	line              int   // bytes of a line of a results stream
+	documentRequests  int
+	resultsRequests   int
+	lagSamples        int // heartbeats of a document
+}
+
+var defaultLimits = limits{
+	document: MaxDocumentBytes, results: MaxResultsBytes, line: MaxResultsLineBytes,
+	documentRequests: maxDocumentRequests, resultsRequests: maxResultsRequests, lagSamples: maxDocumentLagSamples,
+}
+
+// Document is a saved file read back: a JSON report, a comparison, or a
+// results stream.
+type Document struct {
+	Runs []*Report
+	// Comparison is set for a {"runs": [...]} document, so that it can be
+	// written again as one even when it holds a single run.
+	Comparison bool
+	// Warnings say what was wrong with the input without stopping it from
+	// being read: lines skipped, a truncated stream, values out of range.
+	Warnings []string
+}
+
+// ReadDocument reads one report written by WriteJSON, the {"runs": [...]}
+// document of WriteCompareJSON, or a results stream (see results.go).
+// Input that is none of these, or a document without runs, is an error
+// wrapping ErrNotReport; input beyond MaxDocumentBytes or MaxResultsBytes
+// is an error wrapping ErrTooLarge. Error messages hold no control
+// character.
+func ReadDocument(r io.Reader) (*Document, error) {
+	doc, err := readDocument(r, defaultLimits)
+	if err != nil {
+		return nil, printableError{err}
+	}
+	doc.Warnings = mapStrings(doc.Warnings, printable)
+	return doc, nil
+}
+
+func readDocument(r io.Reader, lim limits) (*Document, error) {
+	br := bufio.NewReaderSize(r, lim.line)
+	if isResults(br) {
+		rep, warns, err := readResults(br, lim)
+		if err != nil {
+			return nil, err
+		}
+		return checkDocument(&Document{Runs: []*Report{rep}, Warnings: warns})
+	}
+	runs, comparison, warns, err := decodeJSON(&capped{r: br, n: lim.document, what: "a JSON report"}, lim)
+	if err != nil {
+		return nil, err
+	}
+	return checkDocument(&Document{Runs: runs, Comparison: comparison, Warnings: warns})
+}
+
+// DecodeAny is ReadDocument for its runs alone.
+func DecodeAny(r io.Reader) ([]*Report, error) {
+	doc, err := ReadDocument(r)
+	if err != nil {
+		return nil, err
+	}
+	return doc.Runs, nil
+}
 
 // Decode reads a report written by WriteJSON, so that a saved run can be
 // rendered again. Input that is not such a report, including the
 // {"runs": [...]} document of compare, is an error wrapping ErrNotReport.
 func Decode(r io.Reader) (*Report, error) {
-	fields, data, err := readObject(r)
-	if err != nil {
+	runs, comparison, _, err := decodeJSON(&capped{r: r, n: MaxDocumentBytes, what: "a JSON report"}, defaultLimits)
+	switch {
+	case comparison:
+		return nil, fmt.Errorf(`%w: it holds several runs ("runs"), as written by compare`, ErrNotReport)
+	case err != nil:
 		return nil, err
 	}
-	if _, ok := fields["runs"]; ok {
-		return nil, fmt.Errorf(`%w: it holds several runs ("runs"), as written by compare`, ErrNotReport)
-	}
-	return decodeReport(fields, data)
-}
-
-// DecodeAny reads one report written by WriteJSON, the {"runs": [...]}
-// document of WriteCompareJSON, or a results stream (ReadResults), and
-// returns its runs in order. Input that is neither, or a document without runs, is an error
-// wrapping ErrNotReport.
-func DecodeAny(r io.Reader) ([]*Report, error) {
-	runs, _, err := DecodeDocument(r)
-	return runs, err
-}
-
-// DecodeDocument is DecodeAny that also says whether the input was a
-// comparison ({"runs": [...]}), so that it can be written again as one
-// even when it holds a single run.
-func DecodeDocument(r io.Reader) ([]*Report, bool, error) {
-	all, err := io.ReadAll(r)
-	if err != nil {
-		return nil, false, fmt.Errorf("read report: %w", err)
-	}
-	if IsResults(all) {
-		rep, err := ReadResults(bytes.NewReader(all))
-		if err != nil {
-			return nil, false, err
-		}
-		return []*Report{rep}, false, nil
-	}
-	fields, data, err := readObject(bytes.NewReader(all))
-	if err != nil {
-		return nil, false, err
-	}
-	raw, ok := fields["runs"]
-	if !ok {
-		rep, err := decodeReport(fields, data)
-		if err != nil {
-			return nil, false, err
-		}
-		return []*Report{rep}, false, nil
-	}
-	var runs []json.RawMessage
-	if err := json.Unmarshal(raw, &runs); err != nil {
-		return nil, true, fmt.Errorf(`%w: its "runs" is not an array of reports`, ErrNotReport)
-	}
-	if len(runs) == 0 {
-		return nil, true, fmt.Errorf(`%w: its "runs" is empty`, ErrNotReport)
-	}
-	reps := make([]*Report, 0, len(runs))
-	for i, data := range runs {
-		fields, err := unmarshalObject(data)
-		if err != nil {
-			return nil, true, fmt.Errorf("run %d: %w", i+1, err)
-		}
-		rep, err := decodeReport(fields, data)
-		if err != nil {
-			return nil, true, fmt.Errorf("run %d: %w", i+1, err)
-		}
-		reps = append(reps, rep)
-	}
-	return reps, true, nil
-}
-
-// readObject reads all of r as one JSON object, returning its members and
-// the raw input.
-func readObject(r io.Reader) (map[string]json.RawMessage, []byte, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read report: %w", err)
-	}
-	fields, err := unmarshalObject(data)
-	return fields, data, err
-}
-
-func unmarshalObject(data []byte) (map[string]json.RawMessage, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return nil, fmt.Errorf("%w: it is a JSON %s, not an object", ErrNotReport, typeErr.Value)
-		}
-		return nil, fmt.Errorf("%w: invalid JSON: %v", ErrNotReport, err)
-	}
-	return fields, nil
-}
-
-// decodeReport checks that fields, the members of data, are those of a
-// report, and decodes it.
-func decodeReport(fields map[string]json.RawMessage, data []byte) (*Report, error) {
-	for _, name := range requiredFields {
-		if raw, ok := fields[name]; !ok || bytes.Equal(raw, []byte("null")) {
-			return nil, fmt.Errorf("%w: it has no %q field", ErrNotReport, name)
-		}
-	}
-	var rep Report
-	if err := json.Unmarshal(data, &rep); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotReport, err)
-	}
-	if rep.Mode == "" || rep.Target == "" {
-		return nil, fmt.Errorf("%w: its mode or target is empty", ErrNotReport)
-	}
-	return &rep, nil
+	return runs[0], nil
 }

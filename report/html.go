@@ -99,7 +99,7 @@ type htmlPanel struct {
 }
 
 func newHTMLPage(runs []*Report) htmlPage {
-	p := htmlPage{CSS: template.CSS(htmlCSS), Cols: max(len(runs), 1)}
+	p := htmlPage{CSS: template.CSS(htmlCSS), Cols: panelCols(len(runs))}
 	var words []string
 	for i, r := range runs {
 		run := newHTMLRun(r)
@@ -256,14 +256,15 @@ func htmlCharts(runs []*Report) []htmlChart {
 		{
 			ID: "timeline", Title: "Request timeline",
 			Desc: "Every request as a bar on one time axis: ComplexHandler from start to end, MainHandler from the time it was due to its answer. " +
-				"Requests in flight at once stack up; when MainHandler bars all end together, they were waiting for the same thing.",
+				"Requests in flight at once stack up; when MainHandler bars all end together, they were waiting for the same thing. " +
+				"Requests closer than a pixel share a bar, whose tooltip names the slowest.",
 			Legend: []htmlKey{{"key-complex", "ComplexHandler"}, {"key-main-baseline", "MainHandler, idle (baseline)"},
 				{"key-main", "MainHandler, under load"}, failedKey, windowKey},
 			Panels: panels(cs.gantt, nil),
 		},
 		{
 			ID: "latency", Title: "MainHandler latency by send time",
-			Desc: "Each MainHandler request's latency, measured from the time it was due, against that time. " +
+			Desc: "Each MainHandler request's latency, measured from the time it was due, against that time (of requests closer than a pixel, the slowest). " +
 				"Behind a blocked loop they form a falling ramp: a request sent t into the block waits for the rest of it.",
 			Legend: []htmlKey{{"key-dot-main-baseline", "idle (baseline)"}, {"key-dot-main", "under load"},
 				{"key-cross", "failed"}, limitKey, windowKey},

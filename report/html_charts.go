@@ -16,8 +16,13 @@ const (
 	chartHeight   = 230 // plot area of the line charts
 	ganttMaxPlot  = 380 // plot area of the request timeline, at most
 	ganttMinGroup = 20  // an endpoint's lanes, at least
-	maxPoints     = 5000
+	// maxCols is how many runs' panels stand side by side, at most; more
+	// runs wrap onto further rows, so that a panel is never too narrow.
+	maxCols = 4
 )
+
+// panelCols is how many panels of runs stand side by side.
+func panelCols(runs int) int { return min(max(runs, 1), maxCols) }
 
 // chartSet lays out the charts of several runs on shared axes: one time
 // span, one latency scale per chart, one lane height, so that runs side by
@@ -32,14 +37,15 @@ type chartSet struct {
 	pctRight     float64 // percentiles: right end of the x axis, 1/(1-p)
 	lagTop       float64 // loop lag: top of the y axis
 
-	complexLanes, mainLanes int // the Gantt: most lanes of any run
-	rowH                    float64
+	complexRows, mainRows int // the Gantt: rows of each endpoint, for the most lanes of any run
+	rowH                  float64
 }
 
 func newChartSet(runs []*Report) *chartSet {
-	n := float64(max(len(runs), 1))
+	n := float64(panelCols(len(runs)))
 	cs := &chartSet{runs: runs, width: math.Floor((pageWidth - panelGap*(n-1)) / n)}
 	lat, lag := 0.0, 0.0
+	complexLanes, mainLanes := 0, 0
 	lo, hi, right := math.Inf(1), 0.0, 100.0
 	for _, r := range runs {
 		cs.span = math.Max(cs.span, spanMs(r))
@@ -57,7 +63,7 @@ func newChartSet(runs []*Report) *chartSet {
 			right = math.Max(right, float64(len(ps.vals)))
 		}
 		c, m := ganttLanes(r)
-		cs.complexLanes, cs.mainLanes = max(cs.complexLanes, len(c)), max(cs.mainLanes, len(m))
+		complexLanes, mainLanes = max(complexLanes, len(c)), max(mainLanes, len(m))
 	}
 	cs.latTop, cs.lagTop = niceCeil(lat, 5), niceCeil(lag, 4)
 	if hi == 0 {
@@ -66,8 +72,9 @@ func newChartSet(runs []*Report) *chartSet {
 	cs.pctLo = math.Pow(10, math.Floor(math.Log10(math.Max(lo, 0.001))))
 	cs.pctHi = math.Pow(10, math.Ceil(math.Log10(math.Max(hi, cs.pctLo*10))))
 	cs.pctRight = math.Pow(10, math.Ceil(math.Log10(right)))
-	lanes := float64(max(cs.complexLanes+cs.mainLanes, 1))
-	cs.rowH = math.Min(math.Max(ganttMaxPlot/lanes, 2), 14)
+	cs.complexRows, cs.mainRows = ganttRows(complexLanes, mainLanes)
+	rows := float64(max(cs.complexRows+cs.mainRows, 1))
+	cs.rowH = math.Min(math.Max(ganttMaxPlot/rows, 2), 14)
 	return cs
 }
 
@@ -78,8 +85,9 @@ func (cs *chartSet) timeScale(f frame) scale {
 
 // shadeLoadWindow shades the span in which the load was sent.
 func shadeLoadWindow(s *svgCanvas, f frame, x scale, r *Report) {
-	a, b := x.at(r.LoadWindow.StartMs), x.at(r.LoadWindow.EndMs)
-	s.rect(a, f.y, b-a, f.h, "window", "load window: "+FormatMs(r.LoadWindow.StartMs)+" to "+FormatMs(r.LoadWindow.EndMs))
+	w := loadWindow(r)
+	a, b := x.at(w.StartMs), x.at(w.EndMs)
+	s.rect(a, f.y, b-a, f.h, "window", "load window: "+FormatMs(w.StartMs)+" to "+FormatMs(w.EndMs))
 }
 
 // emptyPanel is a panel with a message instead of a chart.
@@ -92,82 +100,6 @@ func (cs *chartSet) emptyPanel(plotH float64, label, msg string) template.HTML {
 		s.text(f.x+f.w/2, f.y+f.h/2+float64(i*18)-float64(len(lines)-1)*9, "middle", "message", line)
 	}
 	return s.html()
-}
-
-// ganttLanes packs r's requests into lanes, ComplexHandler's and
-// MainHandler's apart: each request goes to the first lane of its endpoint
-// that is free when it starts. Many MainHandler probes waiting at once
-// stack up; probes answered at once share one lane.
-func ganttLanes(r *Report) (complexLanes, mainLanes [][]RequestJSON) {
-	reqs := timelineRequests(r)
-	complexLanes = packLanes(byEndpoint(reqs, "complex"), func(q RequestJSON) (float64, float64) { return q.StartMs, q.EndMs })
-	mainLanes = packLanes(byEndpoint(reqs, "main"), func(q RequestJSON) (float64, float64) { return q.ScheduledMs, q.EndMs })
-	return complexLanes, mainLanes
-}
-
-// requestTitle is the tooltip of one request.
-func requestTitle(q RequestJSON) string {
-	name := map[string]string{"main": "MainHandler", "complex": "ComplexHandler"}[q.Endpoint]
-	if name == "" {
-		name = q.Endpoint
-	}
-	outcome := "status " + strconv.Itoa(q.Status)
-	if q.Error != "" {
-		outcome = "failed: " + q.Error
-		if q.Detail != "" {
-			outcome += " (" + q.Detail + ")"
-		}
-	}
-	return fmt.Sprintf("%s, %s\ndue %s, sent %s, ended %s\nlatency %s (from the actual send %s)\n%s",
-		name, q.Phase, FormatMs(q.ScheduledMs), FormatMs(q.StartMs), FormatMs(q.EndMs),
-		FormatMs(q.LatencyMs), FormatMs(q.UncorrectedMs), outcome)
-}
-
-// gantt draws every request of r as a bar on the shared time axis:
-// ComplexHandler's from start to end, MainHandler's from the time it was
-// due to its answer (its latency), over the shaded load window.
-func (cs *chartSet) gantt(r *Report) template.HTML {
-	groupH := func(lanes int) float64 { return math.Max(float64(lanes)*cs.rowH, ganttMinGroup) }
-	cH, mH := groupH(cs.complexLanes), groupH(cs.mainLanes)
-	gap := 10.0
-	f := newFrame(cs.width, cH+gap+mH)
-	s := newSVG(cs.width, f.height(), "Request timeline of "+r.Name())
-	x := cs.timeScale(f)
-	s.xAxis(f, x, timeTicks(cs.span, f.w), "time since the start of the run")
-	shadeLoadWindow(s, f, x, r)
-	complexLanes, mainLanes := ganttLanes(r)
-	draw := func(lanes [][]RequestJSON, top, height float64, from func(RequestJSON) float64) {
-		if len(lanes) == 0 {
-			return
-		}
-		rowH := math.Min(height/float64(len(lanes)), 14)
-		for i, lane := range lanes {
-			y := top + float64(i)*rowH + rowH*0.15
-			for _, q := range lane {
-				a, b := x.at(from(q)), x.at(q.EndMs)
-				s.rect(a, y, math.Max(b-a, 1.5), math.Max(rowH*0.7, 1), ganttClass(q), requestTitle(q))
-			}
-		}
-	}
-	draw(complexLanes, f.y, cH, func(q RequestJSON) float64 { return q.StartMs })
-	s.line(f.x, f.y+cH+gap/2, f.x+f.w, f.y+cH+gap/2, "divider")
-	draw(mainLanes, f.y+cH+gap, mH, func(q RequestJSON) float64 { return q.ScheduledMs })
-	s.text(f.x-7, f.y+math.Min(cH, 2*ganttMinGroup)/2+4, "end", "group", "Complex")
-	s.text(f.x-7, f.y+cH+gap+math.Min(mH, 2*ganttMinGroup)/2+4, "end", "group", "Main")
-	return s.html()
-}
-
-func ganttClass(q RequestJSON) string {
-	switch {
-	case q.Error != "":
-		return "bar failed"
-	case q.Endpoint == "complex":
-		return "bar complex"
-	case q.Phase == "baseline":
-		return "bar main-baseline"
-	default:
-		return "bar main"
-	}
 }
 
 // latencyBySendTime plots each MainHandler request's latency against the
@@ -187,23 +119,27 @@ func (cs *chartSet) latencyBySendTime(r *Report) template.HTML {
 		s.line(f.x, ly, f.x+f.w, ly, "limit")
 		s.text(f.x+6, ly-5, "start", "limit-label", "starved above "+shortMs(limit))
 	}
-	reqs := thin(byEndpoint(timelineRequests(r), "main"))
-	var loaded []point
+	reqs := byEndpoint(timelineRequests(r), "main")
+	// Per column, the slowest request of each kind: the worst stays in sight.
+	kinds := map[string][]RequestJSON{}
 	for _, q := range reqs {
-		if q.Phase != "baseline" && q.Error == "" {
-			loaded = append(loaded, point{x.at(q.ScheduledMs), y.at(q.LatencyMs)})
-		}
+		kinds[latencyMark(q)] = append(kinds[latencyMark(q)], q)
+	}
+	px := func(q RequestJSON) float64 { return x.at(q.ScheduledMs) }
+	slower := func(a, b RequestJSON) bool { return a.LatencyMs > b.LatencyMs }
+	var loaded []point
+	for _, q := range worstPerColumn(kinds["dot main"], columnPx, px, slower) {
+		loaded = append(loaded, point{x.at(q.ScheduledMs), y.at(q.LatencyMs)})
 	}
 	s.path(loaded, false, "series main", "")
-	for _, q := range reqs {
-		px, py := x.at(q.ScheduledMs), y.at(q.LatencyMs)
-		switch {
-		case q.Error != "":
-			s.cross(px, py, 3.5, "mark failed", requestTitle(q))
-		case q.Phase == "baseline":
-			s.circle(px, py, 2.6, "dot main-baseline", requestTitle(q))
-		default:
-			s.circle(px, py, 2.6, "dot main", requestTitle(q))
+	for _, kind := range []string{"dot main-baseline", "dot main", "mark failed"} {
+		for _, q := range worstPerColumn(kinds[kind], columnPx, px, slower) {
+			px, py := x.at(q.ScheduledMs), y.at(q.LatencyMs)
+			if kind == "mark failed" {
+				s.cross(px, py, 3.5, kind, requestTitle(q))
+			} else {
+				s.circle(px, py, 2.6, kind, requestTitle(q))
+			}
 		}
 	}
 	if len(reqs) == 0 {
@@ -212,17 +148,12 @@ func (cs *chartSet) latencyBySendTime(r *Report) template.HTML {
 	return s.html()
 }
 
-// thin keeps at most maxPoints requests, evenly spread, so that a long run
-// does not make a page too heavy for a browser.
-func thin(reqs []RequestJSON) []RequestJSON {
-	if len(reqs) <= maxPoints {
-		return reqs
+// latencyMark is how a MainHandler request is marked on the latency chart.
+func latencyMark(q RequestJSON) string {
+	if kind := requestKind(q); kind != "failed" {
+		return "dot " + kind
 	}
-	out := make([]RequestJSON, 0, maxPoints)
-	for i := range maxPoints {
-		out = append(out, reqs[i*len(reqs)/maxPoints])
-	}
-	return out
+	return "mark failed"
 }
 
 // pctSeries is the latency distribution of one endpoint in one phase:
@@ -271,7 +202,7 @@ func percentileSeries(r *Report) []pctSeries {
 // percentileLabel names a point of the percentile axis, x = 1/(1-p).
 func percentileLabel(x float64) string {
 	p := 100 * (1 - 1/x)
-	return strconv.FormatFloat(p, 'f', -1, 64) + "%"
+	return strconv.FormatFloat(math.Round(p*1e6)/1e6, 'f', -1, 64) + "%"
 }
 
 // percentiles draws r's latency distributions HDR-style: x is the
@@ -308,15 +239,16 @@ func (cs *chartSet) percentiles(r *Report) template.HTML {
 		}
 		// The highest value holds up to 100%, the right edge.
 		pts = append(pts, point{f.x + f.w, y.at(ps.vals[len(ps.vals)-1])})
-		s.path(pts, false, "series "+ps.class, ps.name)
-		step := max(1, len(ps.vals)/200)
-		for i := 0; i < len(ps.vals); i++ {
-			if i%step != 0 && i != len(ps.vals)-1 {
-				continue
-			}
+		s.path(simplify(pts), false, "series "+ps.class, ps.name)
+		at := func(i int) float64 { return x.at(n / (n - float64(i))) }
+		indexes := make([]int, len(ps.vals))
+		for i := range indexes {
+			indexes[i] = i
+		}
+		for _, i := range worstPerColumn(indexes, lineDotPx, at, func(a, b int) bool { return a > b }) {
 			p := 100 * float64(i+1) / n
 			title := fmt.Sprintf("%s: %.4g%% of %d requests took at most %s", ps.name, p, len(ps.vals), FormatMs(ps.vals[i]))
-			s.circle(x.at(n/(n-float64(i))), y.at(ps.vals[i]), 2.2, "dot "+ps.class, title)
+			s.circle(at(i), y.at(ps.vals[i]), 2.2, "dot "+ps.class, title)
 		}
 	}
 	if len(series) == 0 {
@@ -343,22 +275,10 @@ func (cs *chartSet) loopLag(r *Report) template.HTML {
 	s.xAxis(f, x, timeTicks(cs.span, f.w), "time since the start of the run")
 	s.yAxis(f, y, msTicks(cs.lagTop, 4), "heartbeat lag")
 	shadeLoadWindow(s, f, x, r)
-	spans := lagSpans(r)
-	// One shape per pixel at most: a long run has 100 beats a second.
-	perPixel := map[int]lagSpan{}
+	// A long run has 100 beats a second: per column, the latest.
+	spans := worstPerColumn(lagSpans(r), columnPx, func(sp lagSpan) float64 { return x.at(sp.ran) },
+		func(a, b lagSpan) bool { return a.lag > b.lag })
 	for _, sp := range spans {
-		px := int(x.at(sp.ran))
-		if cur, ok := perPixel[px]; !ok || sp.lag > cur.lag {
-			perPixel[px] = sp
-		}
-	}
-	var pixels []int
-	for px := range perPixel {
-		pixels = append(pixels, px)
-	}
-	sort.Ints(pixels)
-	for _, px := range pixels {
-		sp := perPixel[px]
 		if y.at(0)-y.at(sp.lag) >= 1 {
 			s.path([]point{{x.at(sp.due), y.at(0)}, {x.at(sp.ran), y.at(sp.lag)}, {x.at(sp.ran), y.at(0)}}, true, "stall", "")
 		}
@@ -368,8 +288,7 @@ func (cs *chartSet) loopLag(r *Report) template.HTML {
 		s.line(f.x, ly, f.x+f.w, ly, "limit")
 		s.text(f.x+6, ly-5, "start", "limit-label", "threshold "+shortMs(th))
 	}
-	for _, px := range pixels {
-		sp := perPixel[px]
+	for _, sp := range spans {
 		s.circle(x.at(sp.ran), y.at(sp.lag), 2.2, "dot lag",
 			fmt.Sprintf("heartbeat due at %s ran at %s: %s late", FormatMs(sp.due), FormatMs(sp.ran), FormatMs(sp.lag)))
 	}

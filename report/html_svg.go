@@ -108,8 +108,9 @@ func (s *svgCanvas) vtext(x, y float64, class, text string) {
 
 type point struct{ x, y float64 }
 
-// esc escapes s for SVG text and attribute values.
-func esc(s string) string { return html.EscapeString(s) }
+// esc escapes s for SVG text and attribute values, control characters
+// included.
+func esc(s string) string { return html.EscapeString(printable(s)) }
 
 // num formats a coordinate with at most one decimal.
 func num(v float64) string {

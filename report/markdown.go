@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -32,7 +33,7 @@ func WriteMarkdown(w io.Writer, runs []*Report) error {
 func writeMarkdownRun(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "**%s**\n\n", mdText(VerdictLine(r.Verdict)))
 	// A trailing backslash is a hard line break.
-	fmt.Fprintf(b, "%s\\\n%s\n\n", mdText(headerLine(r)), mdText(scenarioLine(r)))
+	fmt.Fprintf(b, "%s\\\n%s\n\n", mdLine(headerLine(r)), mdLine(scenarioLine(r)))
 	header := []string{"endpoint", "phase", "count", "ok", "errors", "p50", "p90", "p99", "max"}
 	right := []bool{false, false, true, true, true, true, true, true, true}
 	var rows [][]string
@@ -44,12 +45,12 @@ func writeMarkdownRun(b *strings.Builder, r *Report) {
 	}
 	writeMarkdownTable(b, header, right, rows)
 	if r.Loop != nil {
-		fmt.Fprintf(b, "\n%s\n", mdText(LoopLine(r.Loop)))
+		fmt.Fprintf(b, "\n%s\n", mdLine(LoopLine(r.Loop)))
 	}
-	bullets := []string{"`-U`" + strings.TrimPrefix(uncorrectedNote, "-U")}
-	bullets = append(bullets, errorLines(r)...)
+	bullets := []string{"`-U`" + mdText(strings.TrimPrefix(uncorrectedNote, "-U"))}
+	bullets = append(bullets, mapStrings(errorLines(r), mdLine)...)
 	for _, w := range warnings(r) {
-		bullets = append(bullets, w.String())
+		bullets = append(bullets, mdLine(w.String()))
 	}
 	writeMarkdownList(b, bullets)
 }
@@ -67,21 +68,21 @@ func writeMarkdownRuns(b *strings.Builder, runs []*Report) {
 	writeMarkdownTable(b, header, right, rows)
 	verdicts := make([]string, len(runs))
 	for i, r := range runs {
-		verdicts[i] = fmt.Sprintf("**%s**: %s", mdCell(r.Name()), VerdictLine(r.Verdict))
+		verdicts[i] = fmt.Sprintf("**%s**: %s", mdText(r.Name()), mdText(VerdictLine(r.Verdict)))
 	}
 	writeMarkdownList(b, verdicts)
-	fmt.Fprintf(b, "\n%s\n", strings.Join(mapStrings(scenarioLines(runs), mdText), "\\\n"))
+	fmt.Fprintf(b, "\n%s\n", strings.Join(mapStrings(scenarioLines(runs), mdLine), "\\\n"))
 	var more []string
 	for _, r := range runs {
 		if r.Loop != nil {
 			more = append(more, r.Name()+": "+LoopLine(r.Loop))
 		}
 	}
-	writeMarkdownList(b, append(more, mergedWarnings(runs)...))
+	writeMarkdownList(b, mapStrings(append(more, mergedWarnings(runs)...), mdLine))
 }
 
 // writeMarkdownTable writes a table whose columns are right-aligned where
-// right says so.
+// right says so; the cells are text.
 func writeMarkdownTable(b *strings.Builder, header []string, right []bool, rows [][]string) {
 	writeMarkdownRow(b, header)
 	sep := make([]string, len(header))
@@ -93,7 +94,7 @@ func writeMarkdownTable(b *strings.Builder, header []string, right []bool, rows 
 	}
 	writeMarkdownRow(b, sep)
 	for _, row := range rows {
-		writeMarkdownRow(b, mapStrings(row, mdCell))
+		writeMarkdownRow(b, mapStrings(row, mdText))
 	}
 }
 
@@ -101,28 +102,47 @@ func writeMarkdownRow(b *strings.Builder, cells []string) {
 	b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 }
 
-// writeMarkdownList writes items as a bulleted list after a blank line,
-// nothing when there are none.
+// writeMarkdownList writes items, Markdown, as a bulleted list after a
+// blank line, nothing when there are none.
 func writeMarkdownList(b *strings.Builder, items []string) {
 	if len(items) == 0 {
 		return
 	}
 	b.WriteString("\n")
 	for _, it := range items {
-		b.WriteString("- " + mdText(it) + "\n")
+		b.WriteString("- " + it + "\n")
 	}
 }
 
-// mdCell escapes s for a table cell: a "|" would end the cell, and a line
-// break the row.
-func mdCell(s string) string {
-	return mdText(strings.NewReplacer(`\`, `\\`, `|`, `\|`).Replace(s))
+// mdEscaper escapes what Markdown (GitHub's) would read as markup inline:
+// emphasis, code, links and images, table cells, strikethrough, maths and
+// entities; mdTag, the start of an HTML tag or an autolink. A report's
+// strings come from anywhere: a URL with "<img src=...>" in it must show
+// as text, not fetch an image.
+var (
+	mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+		`&`, `\&`, `|`, `\|`, `~`, `\~`, `$`, `\$`, "\r\n", " ", "\n", " ", "\r", " ")
+	mdTag = regexp.MustCompile(`<([A-Za-z/!?])`)
+)
+
+// mdBlockStart matches what starts a block (a heading, a quote, a list
+// item, a rule) at the beginning of a line.
+var mdBlockStart = regexp.MustCompile(`^([#>+=-]|\d+[.)])`)
+
+// mdText escapes text for Markdown and keeps it on one line, so that it
+// cannot end the paragraph, list item or table cell it is in.
+func mdText(s string) string {
+	return mdTag.ReplaceAllString(mdEscaper.Replace(s), `\<$1`)
 }
 
-// mdText keeps s on one line, so that it cannot end the paragraph, list
-// item or table row it is in.
-func mdText(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+// mdLine is mdText for text that begins a line, which it must not turn
+// into a heading, a quote or a list.
+func mdLine(s string) string {
+	s = strings.TrimLeft(mdText(s), " ")
+	if m := mdBlockStart.FindString(s); m != "" {
+		s = m[:len(m)-1] + `\` + s[len(m)-1:]
+	}
+	return s
 }
 
 func mapStrings(in []string, f func(string) string) []string {

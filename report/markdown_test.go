@@ -153,3 +153,36 @@ func TestMarkdownGolden(t *testing.T) {
 		})
 	}
 }
+
+// Strings of a report come from anywhere: in Markdown they show as text,
+// never as markup.
+func TestMarkdownEscapesMarkup(t *testing.T) {
+	tests := []struct{ name, in, text, line string }{
+		{"html tag", `http://x/<img src=x onerror=alert(1)>`, `http://x/\<img src=x onerror=alert(1)>`, ""},
+		{"comparison stays", `p99 <= 50ms`, `p99 <= 50ms`, ""},
+		{"link", `[click](http://evil)`, `\[click\](http://evil)`, ""},
+		{"emphasis and code", "*a* _b_ `c` ~d~ $e$", "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\$e\\$", ""},
+		{"entity", `&lt;b&gt;`, `\&lt;b\&gt;`, ""},
+		{"table cell", `a|b\`, `a\|b\\`, ""},
+		{"line breaks", "a\nb\r\nc", "a b c", ""},
+		{"heading", "# hi", "# hi", `\# hi`},
+		{"quote", "> hi", "> hi", `\> hi`},
+		{"list", "- hi", "- hi", `\- hi`},
+		{"ordered list", "1. hi", "1. hi", `1\. hi`},
+		{"indented", "    code", "    code", "code"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mdText(tc.in); got != tc.text {
+				t.Errorf("mdText(%q) = %q, want %q", tc.in, got, tc.text)
+			}
+			want := tc.line
+			if want == "" {
+				want = tc.text
+			}
+			if got := mdLine(tc.in); got != want {
+				t.Errorf("mdLine(%q) = %q, want %q", tc.in, got, want)
+			}
+		})
+	}
+}

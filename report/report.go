@@ -17,6 +17,9 @@ import (
 // report can be decoded back and rendered again. Durations are float
 // milliseconds.
 type Report struct {
+	// Version is the version of the document (reportVersion); 0 in
+	// reports written before it was.
+	Version int `json:"blockprobe_report,omitempty"`
 	// Mode is "blocking", "async" or "pooled" for the embedded target, or
 	// "external".
 	Mode string `json:"mode"`
@@ -160,6 +163,7 @@ const TargetEmbedded = "embedded"
 // loop figures are unavailable.
 func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
 	r := &Report{
+		Version:   reportVersion,
 		Mode:      meta.Mode,
 		Target:    meta.Target,
 		Label:     meta.Label,

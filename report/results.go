@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -104,64 +103,4 @@ func (rw *ResultsWriter) line(v any) {
 		rw.err = fmt.Errorf("write results: %w", err)
 		rw.lost++
 	}
-}
-
-// IsResults says whether data starts like a results stream.
-func IsResults(data []byte) bool {
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	var h struct {
-		Version *int `json:"blockprobe_results"`
-	}
-	return json.Unmarshal(first, &h) == nil && h.Version != nil
-}
-
-// ReadResults rebuilds a report from a results stream. A stream without its
-// trailer comes from a run that died: the report covers what was recorded,
-// is marked partial and says so. A torn last line is skipped.
-func ReadResults(r io.Reader) (*Report, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	if !sc.Scan() {
-		return nil, fmt.Errorf("%w: empty results stream", ErrNotReport)
-	}
-	var h resultsHeader
-	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Version != resultsVersion {
-		return nil, fmt.Errorf("%w: the first line is not a blockprobe results header", ErrNotReport)
-	}
-	res := &probe.Result{Started: h.Started}
-	res.Options.StarveThreshold = fromMillis(h.Config.StarveThresholdMs)
-	var trailer *resultsTrailer
-	for n := 2; sc.Scan(); n++ {
-		line := sc.Bytes()
-		if bytes.Contains(line, []byte(`"end":true`)) {
-			trailer = &resultsTrailer{}
-			if err := json.Unmarshal(line, trailer); err != nil {
-				return nil, fmt.Errorf("%w: line %d: %v", ErrNotReport, n, err)
-			}
-			break
-		}
-		var q RequestJSON
-		if err := json.Unmarshal(line, &q); err != nil {
-			continue // a line torn by a dying process
-		}
-		res.Records = append(res.Records, q.record())
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
-	}
-	meta := Meta{Label: h.Label, Mode: h.Mode, Target: h.Target, Command: h.Command, Config: h.Config}
-	var loop *target.LoopStats
-	if trailer != nil {
-		res.Started, res.Partial, res.Elapsed = trailer.Started, trailer.Partial, fromMillis(trailer.ElapsedMs)
-		res.LoadStart, res.LoadEnd = fromMillis(trailer.LoadWindow.StartMs), fromMillis(trailer.LoadWindow.EndMs)
-		loop = trailer.Loop
-	} else {
-		res.Partial = true
-		for _, rec := range res.Records {
-			res.Elapsed = max(res.Elapsed, rec.End)
-		}
-		meta.Notes = append(meta.Notes, "the results stream has no trailer: the run died; this report covers what it recorded")
-	}
-	res.Summarize()
-	return New(meta, res, loop), nil
 }

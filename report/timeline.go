@@ -142,7 +142,8 @@ func (tl *timeline) lines() []string {
 // loadWindow marks the span in which ComplexHandler load was sent.
 func (tl *timeline) loadWindow() string {
 	cells := blankCells(tl.cols)
-	a, b := tl.col(tl.r.LoadWindow.StartMs), tl.col(tl.r.LoadWindow.EndMs)
+	w := loadWindow(tl.r)
+	a, b := tl.col(w.StartMs), tl.col(w.EndMs)
 	for c := a; c <= b; c++ {
 		cells[c].glyph = "─"
 	}

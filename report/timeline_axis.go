@@ -37,7 +37,7 @@ func byEndpoint(reqs []RequestJSON, endpoint string) []RequestJSON {
 // the last request ended, the load window closed or the loop's last
 // heartbeat ran, whichever came last.
 func spanMs(r *Report) float64 {
-	end := r.LoadWindow.EndMs
+	end := loadWindow(r).EndMs
 	for _, q := range timelineRequests(r) {
 		end = math.Max(end, q.EndMs)
 	}
@@ -45,6 +45,18 @@ func spanMs(r *Report) float64 {
 		end = math.Max(end, s.AtMs)
 	}
 	return end
+}
+
+// loadWindow is the span in which load was sent. The report's window is
+// the one planned; a run interrupted (Ctrl-C on --duration 1000h) sent
+// load until it stopped, and a timeline draws what happened.
+func loadWindow(r *Report) Window {
+	w := r.LoadWindow
+	if r.ElapsedMs > 0 && w.EndMs > r.ElapsedMs {
+		w.EndMs = r.ElapsedMs
+	}
+	w.StartMs = min(w.StartMs, w.EndMs)
+	return w
 }
 
 // niceStep is the step of 1, 2 or 5 times a power of ten nearest above

@@ -186,3 +186,40 @@ func TestNiceStep(t *testing.T) {
 		}
 	}
 }
+
+// A run interrupted long before its planned end is drawn as it happened:
+// up to its last record, not to the end of the load it planned.
+func TestTimelinesEndWhenTheRunDid(t *testing.T) {
+	planned := fixtureReport(t, "blocking_partial")
+	planned.LoadWindow.EndMs = planned.LoadWindow.StartMs + 1000*3600*1000 // --duration 1000h, Ctrl-C after 2s
+	planned.Config.DurationMs = 1000 * 3600 * 1000
+	tests := []struct {
+		name   string
+		render func(*Report) string
+		want   string
+		notIn  []string
+	}{
+		{"text timeline", func(r *Report) string {
+			var b bytes.Buffer
+			if err := WriteTimeline(&b, r, 100, false); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}, "Timeline of the run: 4", []string{"1000h", "3600000s"}},
+		{"html charts", func(r *Report) string { return renderHTML(t, []*Report{r}) },
+			"load window: 9.15ms to 4.01s", []string{"0000s</text>"}}, // a tick of the planned hours
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := tc.render(planned)
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q:\n%.2000s", tc.want, out)
+			}
+			for _, bad := range tc.notIn {
+				if strings.Contains(out, bad) {
+					t.Errorf("output spans the planned run (%q)", bad)
+				}
+			}
+		})
+	}
+}
