@@ -181,7 +181,7 @@ func (m *measurement) openResults(s subject) (*resultsStream, error) {
 	w, err := report.NewResultsWriter(f, m.meta(s, nil), time.Now())
 	if err != nil {
 		f.Close()
-		return nil, withCode(ExitTarget, err)
+		return nil, withCode(ExitOutput, err)
 	}
 	return &resultsStream{f: f, w: w}, nil
 }
