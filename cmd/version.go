@@ -12,7 +12,7 @@ import (
 //
 //	-ldflags "-X github.com/blockprobe/blockprobe/cmd.version=1.2.3
 //	          -X github.com/blockprobe/blockprobe/cmd.commit=<sha>
-//	          -X github.com/blockprobe/blockprobe/cmd.date=<RFC 3339>"
+//	          -X github.com/blockprobe/blockprobe/cmd.date=<the commit's date, RFC 3339>"
 var (
 	version = "dev"
 	commit  = ""
@@ -23,7 +23,7 @@ var (
 func NewCmdVersion(io IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print blockprobe's version, commit and build date",
+		Short: "Print blockprobe's version, commit and commit date",
 		Args:  cobra.NoArgs,
 		Run: func(*cobra.Command, []string) {
 			fmt.Fprintf(io.Out, "blockprobe %s (%s, %s/%s)\n", currentBuild(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
@@ -35,17 +35,17 @@ func NewCmdVersion(io IOStreams) *cobra.Command {
 type build struct {
 	Version string // a release ("1.2.3"), a module version ("v1.2.3") or "dev"
 	Commit  string // the VCS revision, "" when unknown
-	Date    string // when the binary or its commit was made, "" when unknown
+	Date    string // the commit's date, "" when unknown
 }
 
-// String is "VERSION", followed by "commit C" and "built D" when known.
+// String is "VERSION", followed by ", commit C" and " of DATE" when known.
 func (b build) String() string {
 	s := b.Version
 	if b.Commit != "" {
 		s += ", commit " + b.Commit
 	}
 	if b.Date != "" {
-		s += ", built " + b.Date
+		s += " of " + b.Date
 	}
 	return s
 }

@@ -21,7 +21,7 @@ func TestVersionStampedByLdflags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "blockprobe 1.2.3, commit 0123456789ab, built 2026-12-01T09:00:00Z ("
+	want := "blockprobe 1.2.3, commit 0123456789ab of 2026-12-01T09:00:00Z ("
 	if !strings.HasPrefix(string(out), want) {
 		t.Errorf("version printed %q, want it to start %q", out, want)
 	}
