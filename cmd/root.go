@@ -73,6 +73,7 @@ Exit codes:
 		NewCmdReport(io),
 		NewCmdServe(io),
 		NewCmdVersion(io),
+		NewCmdMan(io),
 	)
 	return root
 }
