@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -18,57 +14,6 @@ import (
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/target"
 )
-
-// subject is one thing to measure: the embedded target in one configuration,
-// or an external server.
-type subject struct {
-	label    string        // the run's name in reports and expectations
-	embedded target.Config // used when url is empty
-	url      string        // an external target's base URL
-	mainPath string
-	cplxPath string
-}
-
-func (s subject) external() bool { return s.url != "" }
-
-// parseTargets turns --target values (URL or name=URL) into subjects.
-func parseTargets(values []string, mainPath, complexPath string) ([]subject, error) {
-	var out []subject
-	seen := map[string]bool{}
-	for _, v := range values {
-		name, raw, found := strings.Cut(v, "=")
-		if !found || strings.Contains(name, "/") {
-			name, raw = "", v
-		}
-		u, err := parseTargetURL(raw)
-		if err != nil {
-			return nil, usageErrorf("--target %q: %v", probe.RedactURLs(v), err)
-		}
-		if name == "" {
-			name = u.Host
-		}
-		if seen[name] {
-			return nil, usageErrorf("--target %q: two targets named %q; name them with name=URL", probe.RedactURLs(v), name)
-		}
-		seen[name] = true
-		out = append(out, subject{label: name, url: strings.TrimRight(raw, "/"), mainPath: mainPath, cplxPath: complexPath})
-	}
-	return out, nil
-}
-
-// parseTargetURL checks a target's base URL: the paths are appended to it,
-// so it can carry no query or fragment, and its port must be one.
-func parseTargetURL(raw string) (*url.URL, error) {
-	if err := probe.CheckURL(raw); err != nil {
-		return nil, fmt.Errorf("%w, or name=URL", err)
-	}
-	u, _ := url.Parse(raw)
-	switch {
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
-		return nil, errors.New("a base URL takes no query or fragment: the paths are appended to it (put a query in --main-path and --complex-path)")
-	}
-	return u, probe.CheckURL(raw)
-}
 
 // measurement runs the scenario on subjects and builds their reports.
 type measurement struct {
@@ -167,48 +112,6 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 		rep.LagSamples = srv.Loop().LagSamples()
 	}
 	return rep, nil
-}
-
-// openResults starts the --results stream, or returns nil without one.
-func (m *measurement) openResults(s subject) (*resultsStream, error) {
-	if m.results == "" {
-		return nil, nil
-	}
-	f, err := os.Create(m.results)
-	if err != nil {
-		return nil, usageErrorf("--results: %v", err)
-	}
-	w, err := report.NewResultsWriter(f, m.meta(s, nil), time.Now())
-	if err != nil {
-		f.Close()
-		return nil, withCode(ExitOutput, err)
-	}
-	return &resultsStream{f: f, w: w}, nil
-}
-
-// resultsStream writes every record to the --results file as it completes.
-type resultsStream struct {
-	f *os.File
-	w *report.ResultsWriter
-}
-
-func (r *resultsStream) PhaseStarted(probe.Phase, int, time.Duration) {}
-func (r *resultsStream) RequestDone(rec probe.Record)                 { r.w.Record(rec) }
-func (r *resultsStream) close()                                       { _ = r.f.Close() }
-
-// observers tells each of several observers of a run.
-type observers []probe.Observer
-
-func (o observers) PhaseStarted(p probe.Phase, planned int, window time.Duration) {
-	for _, x := range o {
-		x.PhaseStarted(p, planned, window)
-	}
-}
-
-func (o observers) RequestDone(r probe.Record) {
-	for _, x := range o {
-		x.RequestDone(r)
-	}
 }
 
 func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
@@ -324,83 +227,6 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 		return err
 	}
 	return withCode(ExitOutput, m.lost)
-}
-
-// outcome maps what was measured to the exit code: interrupted (130) before
-// a failed run (3) before unmet expectations (1).
-func outcome(runs []*report.Report, exps []report.Expectation) error {
-	var failed []string
-	for _, r := range runs {
-		if r.Partial {
-			return withCode(ExitInterrupted, errors.New("interrupted: the report covers what was measured until then"))
-		}
-		if why := failure(r); why != "" {
-			failed = append(failed, r.Name()+": "+why)
-		}
-	}
-	if len(failed) > 0 {
-		return withCode(ExitTarget, fmt.Errorf("run failed: %s", strings.Join(failed, "; ")))
-	}
-	if unmet := report.Unmet(exps, runs); len(unmet) > 0 {
-		return withCode(ExitExpectation, errors.New(strings.Join(unmet, "\n")))
-	}
-	return nil
-}
-
-// failure says why a run cannot be trusted, or "" when it can. It blames
-// blockprobe's own limits before the target's.
-func failure(r *report.Report) string {
-	rows := []report.StatsJSON{r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Endpoints.Complex.Loaded}
-	own, conn := 0, 0
-	for _, s := range rows {
-		for class, n := range s.ErrorsByClass {
-			switch {
-			case probe.ErrorClass(class).Generators():
-				own += n
-			case class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !probe.IsStatusKey(class):
-				conn += n
-			}
-		}
-	}
-	if own > 0 {
-		why := r.Verdict.Reason
-		if why == "" {
-			why = fmt.Sprintf("blockprobe itself failed %d requests (%s)", own, classes(rows...))
-		}
-		return fmt.Sprintf("no verdict: %s (blockprobe's own limit, not the target's)", why)
-	}
-	if conn > 0 {
-		return fmt.Sprintf("%d requests failed at the connection level (%s): the target failed during the run", conn, classes(rows...))
-	}
-	c := r.Endpoints.Complex.Loaded
-	if !r.Verdict.Conclusive {
-		why := "no verdict: " + r.Verdict.Reason
-		if c.Errors > 0 && c.OK == 0 {
-			why += fmt.Sprintf(" (%s); check --complex-path", classes(c))
-		}
-		return why
-	}
-	if m := r.Endpoints.Main.Loaded; m.Count > 0 && m.OK == 0 && m.Answered() > 0 {
-		return fmt.Sprintf("none of %d MainHandler probes got a 2xx answer (%s): check --main-path", m.Count, classes(m))
-	}
-	return ""
-}
-
-// classes lists the error classes of rows, added up, e.g.
-// "status_404 12, timeout 1".
-func classes(rows ...report.StatsJSON) string {
-	sum := map[string]int{}
-	for _, s := range rows {
-		for k, n := range s.ErrorsByClass {
-			sum[k] += n
-		}
-	}
-	keys := slices.Sorted(maps.Keys(sum))
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, sum[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // sameFile reports whether two paths name one file: the same path once
