@@ -87,4 +87,3 @@ func classes(rows ...report.StatsJSON) string {
 	}
 	return strings.Join(parts, ", ")
 }
-

@@ -49,4 +49,3 @@ func (o observers) RequestDone(r probe.Record) {
 		x.RequestDone(r)
 	}
 }
-

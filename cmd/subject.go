@@ -60,4 +60,3 @@ func parseTargetURL(raw string) (*url.URL, error) {
 	}
 	return u, probe.CheckURL(raw)
 }
-
