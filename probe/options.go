@@ -68,6 +68,11 @@ type Options struct {
 	// Client, when set, sends the requests through net/http; nil means
 	// blockprobe's own fasthttp client, which is faster.
 	Client *http.Client
+	// LoopStatsURL is a loop agent's /debug/loop (agents/README.md): when
+	// set, the agent is read at the start, every LoopPoll (zero means
+	// DefaultLoopPoll) and at the end, and Result.Loop says what it saw.
+	LoopStatsURL string
+	LoopPoll     time.Duration
 	// Pacer schedules the probes; nil means a ConstantPacer at Rate.
 	Pacer Pacer
 	// Observer is told of the run's progress; nil means nobody listens.
@@ -138,6 +143,10 @@ func (o Options) Validate() error {
 		return bad("max-records", "must be >= 1, got %d", o.MaxRecords)
 	case o.MaxRequests < 0:
 		return bad("max-requests", "must be >= 1, got %d", o.MaxRequests)
+	case o.LoopStatsURL != "" && CheckURL(o.LoopStatsURL) != nil:
+		return bad("loop-stats", "%q: %v", RedactURLs(o.LoopStatsURL), CheckURL(o.LoopStatsURL))
+	case o.LoopPoll < 0:
+		return bad("loop-poll", "must be >= 0, got %s", o.LoopPoll)
 	case o.MaxBody < 0:
 		return bad("max-body", "must be at least 1 byte, got %d", o.MaxBody)
 	case o.ComplexMethod != "" && strings.IndexFunc(o.ComplexMethod, func(r rune) bool { return !httpguts.IsTokenRune(r) }) >= 0:
@@ -177,6 +186,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBody == 0 {
 		o.MaxBody = DefaultMaxBody
+	}
+	if o.LoopPoll == 0 {
+		o.LoopPoll = DefaultLoopPoll
 	}
 	if o.ProbeDelay == 0 {
 		o.ProbeDelay = min(maxProbeDelay, o.Duration/10)

@@ -27,6 +27,8 @@ type Result struct {
 	// schedule: large values mean the generator, not the target, fell behind.
 	GeneratorLagP99 time.Duration
 	Verdict         Verdict
+	// Loop is what the loop agent at Options.LoopStatsURL saw; nil without one.
+	Loop *LoopWatch
 }
 
 // Summarize fills the aggregates of r from its records, as a run does

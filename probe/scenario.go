@@ -59,7 +59,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	r.sender = newSender(reqCtx, &o)
 	defer r.sender.close()
 
+	var watch *loopWatcher
+	if o.LoopStatsURL != "" {
+		watch = watchLoop(o.LoopStatsURL, r.start, o.LoopPoll)
+	}
 	if err := r.warmUp(ctx); err != nil {
+		if watch != nil {
+			watch.finish(0)
+		}
 		return nil, err
 	}
 	r.baseline(ctx)
@@ -79,6 +86,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		Partial:   ctx.Err() != nil,
 	}
 	c.tally.fill(res)
+	if watch != nil {
+		res.Loop = watch.finish(elapsed)
+	}
 	return res, nil
 }
 

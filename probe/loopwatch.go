@@ -1,0 +1,240 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+)
+
+// LoopWatch is what a loop agent said of the server's event loop during a
+// run: the stalls, when they were and what held the loop, and the lag.
+type LoopWatch struct {
+	URL, Source, Runtime string
+	ThresholdMs          float64
+	// OffsetMs is the agent's clock minus blockprobe's, estimated from the
+	// round trip of the quickest poll; the true offset is within
+	// ±UncertaintyMs of it (half that round trip).
+	OffsetMs, UncertaintyMs float64
+	// Every is how often the agent was polled; Polls counts the answers,
+	// Failures the polls that got none. Lost says why the agent stopped
+	// answering during the run, empty when it did not.
+	Every           time.Duration
+	Polls, Failures int
+	Lost            string
+	// Stalls overlap the run; their StartMs counts from its start. Missed
+	// counts stalls the agent's ring let go before a poll could read them.
+	Stalls []Stall
+	Missed int
+	// Lag of the loop's heartbeat during the run, from the agent's
+	// histograms (bucket bounds, so within one bucket, ~26%); Heartbeats
+	// counts the heartbeats behind them, zero when the agent gave none.
+	LagP50Ms, LagP99Ms, LagMaxMs float64
+	Heartbeats                   uint64
+	// BusyFraction is the part of the run the loop spent in stalls.
+	BusyFraction float64
+}
+
+// Slowest is the longest stall of the run, and false when there was none.
+func (w *LoopWatch) Slowest() (Stall, bool) {
+	if len(w.Stalls) == 0 {
+		return Stall{}, false
+	}
+	best := w.Stalls[0]
+	for _, s := range w.Stalls[1:] {
+		if s.DurationMs > best.DurationMs {
+			best = s
+		}
+	}
+	return best, true
+}
+
+// DefaultLoopPoll is how often a loop agent is polled during a run: often
+// enough that its ring of stalls cannot overflow unseen at any plausible
+// stall rate, seldom enough to cost the server nothing measurable (one
+// small GET a second, answered off its loop, on a connection of its own).
+const DefaultLoopPoll = time.Second
+
+// loopWatcher polls an agent from a goroutine of its own, on a client of
+// its own, so the polls stay off the probes' connections and schedule.
+type loopWatcher struct {
+	url    string
+	client *http.Client
+	start  time.Time // the run's start, the origin of its offsets
+
+	mu      sync.Mutex
+	w       LoopWatch
+	first   *LoopDoc
+	last    *LoopDoc
+	stalls  map[stallKey]Stall // by start, the latest version read
+	rtt     time.Duration      // the quickest round trip so far
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+type stallKey struct {
+	startUS int64
+	handler string
+}
+
+// watchLoop reads the agent at url now, then every interval until finish.
+func watchLoop(url string, start time.Time, every time.Duration) *loopWatcher {
+	lw := &loopWatcher{
+		url:     url,
+		client:  &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}},
+		start:   start,
+		stalls:  map[stallKey]Stall{},
+		rtt:     math.MaxInt64,
+		stop:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	lw.w.URL, lw.w.Every = RedactURLs(url), every
+	lw.poll()
+	go lw.loop(every)
+	return lw
+}
+
+func (lw *loopWatcher) loop(every time.Duration) {
+	defer close(lw.stopped)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-lw.stop:
+			return
+		case <-t.C:
+			lw.poll()
+		}
+	}
+}
+
+// poll reads the agent once and folds what it said in.
+func (lw *loopWatcher) poll() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	doc, sent, back, err := readLoopDoc(ctx, lw.client, lw.url)
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if err != nil {
+		lw.w.Failures++
+		if lw.w.Lost == "" {
+			lw.w.Lost = fmt.Sprintf("the agent stopped answering %s into the run: %s", time.Since(lw.start).Round(time.Millisecond), clip(err.Error(), maxDetail))
+		}
+		return
+	}
+	lw.w.Polls++
+	lw.w.Lost = "" // it answers again
+	if rtt := back.Sub(sent); rtt < lw.rtt {
+		lw.rtt = rtt
+		mid := sent.Add(rtt / 2)
+		lw.w.OffsetMs = doc.NowMs - epochMs(mid)
+		lw.w.UncertaintyMs = float64(rtt) / float64(time.Millisecond) / 2
+	}
+	lw.w.Source, lw.w.Runtime, lw.w.ThresholdMs = doc.Source, doc.Runtime, doc.ThresholdMs
+	if lw.first == nil {
+		lw.first = &doc
+	} else if lw.last != nil {
+		newer := doc.StallsTotal - lw.last.StallsTotal
+		fresh := 0
+		for _, s := range doc.Stalls {
+			if _, ok := lw.stalls[keyOf(s)]; !ok {
+				fresh++
+			}
+		}
+		lw.w.Missed += max(0, newer-fresh)
+	}
+	for _, s := range doc.Stalls {
+		if len(lw.stalls) < maxStallsKept || lw.stalls[keyOf(s)].Handler != "" {
+			lw.stalls[keyOf(s)] = s
+		}
+	}
+	lw.last = &doc
+}
+
+func keyOf(s Stall) stallKey {
+	return stallKey{startUS: int64(s.StartMs * 1000), handler: s.Handler}
+}
+
+func epochMs(t time.Time) float64 { return float64(t.UnixNano()) / 1e6 }
+
+// finish reads the agent a last time, stops polling and returns what it
+// said of the run, which lasted elapsed.
+func (lw *loopWatcher) finish(elapsed time.Duration) *LoopWatch {
+	close(lw.stop)
+	<-lw.stopped
+	lw.poll()
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	w := lw.w
+	if lw.first == nil {
+		if w.Lost == "" {
+			w.Lost = "the agent never answered"
+		}
+		return &w
+	}
+	runMs := float64(elapsed) / float64(time.Millisecond)
+	origin := epochMs(lw.start) + w.OffsetMs // the run's start on the agent's clock
+	busy := 0.0
+	for _, s := range lw.stalls {
+		s.StartMs -= origin
+		end := s.StartMs + s.DurationMs
+		if end <= 0 || s.StartMs >= runMs {
+			continue
+		}
+		busy += min(end, runMs) - max(s.StartMs, 0)
+		w.Stalls = append(w.Stalls, s)
+	}
+	sort.Slice(w.Stalls, func(i, j int) bool { return w.Stalls[i].StartMs < w.Stalls[j].StartMs })
+	if runMs > 0 {
+		w.BusyFraction = min(1, busy/runMs)
+	}
+	w.LagP50Ms, w.LagP99Ms, w.LagMaxMs, w.Heartbeats = lagBetween(lw.first.LagHistogram, lw.last.LagHistogram)
+	if s, ok := w.Slowest(); ok {
+		w.LagMaxMs = max(w.LagMaxMs, s.DurationMs)
+	}
+	return &w
+}
+
+// lagBetween reads the lag percentiles of the heartbeats counted between
+// two reads of an agent's histogram, as bucket upper bounds.
+func lagBetween(a, b LagHistogram) (p50, p99, maxLag float64, n uint64) {
+	if len(b.Counts) == 0 || len(b.Counts) != len(b.BoundsMs)+1 {
+		return 0, 0, 0, 0
+	}
+	diff := make([]uint64, len(b.Counts))
+	for i, c := range b.Counts {
+		if len(a.Counts) == len(b.Counts) && a.Counts[i] <= c {
+			c -= a.Counts[i]
+		}
+		diff[i] = c
+		n += c
+	}
+	if n == 0 {
+		return 0, 0, 0, 0
+	}
+	bound := func(i int) float64 {
+		if i < len(b.BoundsMs) {
+			return b.BoundsMs[i]
+		}
+		return b.BoundsMs[len(b.BoundsMs)-1] // past the last bound: at least that
+	}
+	at := func(q float64) float64 {
+		want, seen := uint64(math.Ceil(q*float64(n))), uint64(0)
+		for i, c := range diff {
+			if seen += c; seen >= want {
+				return bound(i)
+			}
+		}
+		return bound(len(diff) - 1)
+	}
+	for i := len(diff) - 1; i >= 0; i-- {
+		if diff[i] > 0 {
+			maxLag = bound(i)
+			break
+		}
+	}
+	return at(0.50), at(0.99), maxLag, n
+}
