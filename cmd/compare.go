@@ -81,7 +81,13 @@ func (o *CompareOptions) subjects(fs *pflag.FlagSet) ([]subject, error) {
 		if err := checkExternalFlags(fs); err != nil {
 			return nil, err
 		}
+		if len(o.Targets) > 1 && fs.Changed("loop-stats") {
+			return nil, usageErrorf("--loop-stats names one agent, and there are %d targets: serve each agent at TARGET/debug/loop, where compare looks", len(o.Targets))
+		}
 		return parseTargets(o.Targets, o.MainPath, o.ComplexPath)
+	}
+	if err := checkEmbeddedFlags(fs); err != nil {
+		return nil, err
 	}
 	if len(o.Modes) == 0 {
 		return nil, usageErrorf("--modes: name at least one of blocking, async, pooled")

@@ -297,6 +297,8 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"port out of range", []string{"run", "--target", "http://127.0.0.1:99999"}},
 		{"content-length header", []string{"run", "--header", "Content-Length: 5"}},
 		{"output is the results stream", []string{"run", "-o", "r.json", "--results", "./r.json"}},
+		{"loop stats without a target", []string{"run", "--loop-stats", "http://127.0.0.1:9/debug/loop"}},
+		{"loop stats not a URL", []string{"run", "--target", "http://127.0.0.1:9", "--loop-stats", "nope"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

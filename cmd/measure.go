@@ -63,6 +63,13 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 		base = srv.URL()
 	}
 	opts := m.scenario.options(base+s.mainPath, base+s.cplxPath)
+	if s.external() && opts.LoopStatsURL == "" {
+		// Without --loop-stats, a server may serve its agent's document
+		// itself (as the embedded target does): one short try.
+		if probe.FindLoopAgent(ctx, base+target.DebugPath) == nil {
+			opts.LoopStatsURL = base + target.DebugPath
+		}
+	}
 	var observers observers
 	var bars *progressBars
 	if m.progress {

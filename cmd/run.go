@@ -104,6 +104,9 @@ func (o *RunOptions) subject(fs *pflag.FlagSet) (subject, error) {
 		}
 		return subs[0], nil
 	}
+	if err := checkEmbeddedFlags(fs); err != nil {
+		return subject{}, err
+	}
 	cfg, err := o.Target.config(o.Target.mode)
 	if err != nil {
 		return subject{}, err
@@ -114,11 +117,25 @@ func (o *RunOptions) subject(fs *pflag.FlagSet) (subject, error) {
 // embeddedOnlyFlags shape the embedded target and make no sense with --target.
 var embeddedOnlyFlags = []string{"mode", "modes", "complex-delay", "pool", "work", "gil", "switch-interval"}
 
+// externalOnlyFlags make sense only with --target: the embedded target's
+// loop is read in-process.
+var externalOnlyFlags = []string{"loop-stats"}
+
 // checkExternalFlags refuses flags of the embedded target given with --target.
 func checkExternalFlags(fs *pflag.FlagSet) error {
 	for _, name := range embeddedOnlyFlags {
 		if fs.Changed(name) {
 			return usageErrorf("--%s applies to the embedded target only, not with --target", name)
+		}
+	}
+	return nil
+}
+
+// checkEmbeddedFlags refuses flags of external targets given without --target.
+func checkEmbeddedFlags(fs *pflag.FlagSet) error {
+	for _, name := range externalOnlyFlags {
+		if fs.Changed(name) {
+			return usageErrorf("--%s applies to an external target (--target) only", name)
 		}
 	}
 	return nil

@@ -34,6 +34,7 @@ type scenarioFlags struct {
 	bodyFile        string
 	insecure        bool
 	maxBody         byteSize
+	loopStats       string
 
 	header   http.Header // parsed from headers by validate
 	bodyData []byte      // from body or bodyFile
@@ -64,6 +65,7 @@ func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.body, "body", "", "body of the ComplexHandler request")
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the body of the ComplexHandler request from this file")
 	fs.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate checks (self-signed test servers)")
+	fs.StringVar(&f.loopStats, "loop-stats", "", "a loop agent's /debug/loop URL (agents/README.md): name the handler and line that held an external server's loop (default: try TARGET/debug/loop)")
 	f.maxBody = probe.DefaultMaxBody
 	fs.Var(&f.maxBody, "max-body", "read at most this much of an answer's body (e.g. 64KiB, 10MiB); a longer one counts as a too_large error")
 }
@@ -155,5 +157,6 @@ func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 		ComplexBody:     f.bodyData,
 		Insecure:        f.insecure,
 		MaxBody:         int64(f.maxBody),
+		LoopStatsURL:    f.loopStats,
 	}
 }

@@ -103,3 +103,15 @@ func readLoopDoc(ctx context.Context, client *http.Client, url string) (LoopDoc,
 
 // ErrNoAgent means nothing answered with a loop document.
 var ErrNoAgent = errors.New("no loop agent answered")
+
+// FindLoopAgent asks url once, briefly, whether a loop agent (or the
+// embedded target) answers there, and returns nil when one does.
+func FindLoopAgent(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
+	if _, _, _, err := readLoopDoc(ctx, client, url); err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrNoAgent, RedactURLs(url), err)
+	}
+	return nil
+}
