@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,4 +77,57 @@ func servedURL(t *testing.T, out *bufio.Reader, errOut *bytes.Buffer) string {
 		t.Fatalf("no URL in serve's banner %q", line)
 	}
 	return url
+}
+
+// The CI recipe's script survives misuse: no target is a usage error (2), a
+// flag where the expectation may stand is a flag, and a dead service still
+// leaves the JSON report and the summary for the job's artefacts.
+func TestCIRecipeScriptMisuse(t *testing.T) {
+	script, err := filepath.Abs("../examples/ci/blockprobe-check.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"no target", nil, bp.ExitUsage},
+		{"flags right after the target", []string{"app=" + dead, "--duration", "300ms"}, bp.ExitTarget},
+		{"a dead service", []string{"app=" + dead, "app=not-starved"}, bp.ExitTarget},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			summary := filepath.Join(dir, "summary.md")
+			cmd := exec.Command("bash", append([]string{script}, tc.args...)...)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "BLOCKPROBE="+bin, "GITHUB_STEP_SUMMARY="+summary, "CI=true")
+			var errOut bytes.Buffer
+			cmd.Stderr = &errOut
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			}
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr %s", code, tc.code, errOut.String())
+			}
+			if tc.code != bp.ExitTarget {
+				return
+			}
+			if _, err := os.Stat(filepath.Join(dir, "blockprobe.json")); err != nil {
+				t.Errorf("no JSON report of the dead service: %v", err)
+			}
+			if md, err := os.ReadFile(summary); err != nil || !bytes.Contains(md, []byte("INCONCLUSIVE")) && !bytes.Contains(md, []byte("nconclusive")) {
+				t.Errorf("the summary does not say the run failed (%v):\n%s", err, md)
+			}
+		})
+	}
 }

@@ -205,13 +205,14 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 	var runs []*report.Report
 	for _, s := range subs {
 		rep, err := m.measure(ctx, s)
-		if err != nil && (len(subs) == 1 || codeOf(err) != ExitTarget) {
+		if err != nil && codeOf(err) != ExitTarget {
 			return err
 		}
 		if err != nil {
-			// One target down does not throw away what the others measured:
-			// the comparison keeps its place, marked unmeasured, and the
-			// exit code still says the run failed.
+			// A target that is down still gets its report, marked not
+			// measured, so a CI job has an artefact that says so; in a
+			// comparison it keeps its place and the others' runs are kept.
+			// The exit code still says the run failed.
 			rep = report.Unmeasured(m.meta(s, nil), err.Error())
 		}
 		runs = append(runs, rep)

@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -49,6 +50,7 @@ func (f *outputFlags) registerTimeline(fs *pflag.FlagSet) {
 // autoTimelineWidth columns wide, outside CI. Colour needs the report to go
 // to a terminal and NO_COLOR to be unset.
 func (f *outputFlags) decideTimeline(io IOStreams, set bool) error {
+	f.settleFormat()
 	if set && f.timeline && f.format != "text" {
 		return usageErrorf("--timeline goes with --format text (the html format draws its own)")
 	}
@@ -65,7 +67,7 @@ func (f *outputFlags) decideTimeline(io IOStreams, set bool) error {
 }
 
 func (f *outputFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.format, "format", "text", "report format: "+strings.Join(formats, ", "))
+	fs.StringVar(&f.format, "format", "", "report format: "+strings.Join(formats, ", ")+" (default: from --output's extension, else text)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of stdout")
 	fs.BoolVar(&f.requests, "requests", false, "with --format csv: one row per request instead of per endpoint and phase")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bars (they are off anyway in CI and without a terminal)")
@@ -77,9 +79,28 @@ func (f *outputFlags) registerResults(fs *pflag.FlagSet) {
 	fs.StringVar(&f.results, "results", "", "stream every request record to this NDJSON file as it completes (blockprobe report renders it)")
 }
 
+// formatByExtension is the format --output's extension names, when
+// --format is not given: -o report.json writes JSON, not text.
+var formatByExtension = map[string]string{
+	".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown",
+	".html": "html", ".htm": "html", ".txt": "text",
+}
+
+// settleFormat gives --format its value when it was not given: the one
+// --output's extension names, else text.
+func (f *outputFlags) settleFormat() {
+	if f.format == "" {
+		f.format = formatByExtension[strings.ToLower(filepath.Ext(f.output))]
+	}
+	if f.format == "" {
+		f.format = "text"
+	}
+}
+
 // validate checks the flags before anything is measured, so a bad --output
 // fails at once, not after minutes of measurement.
 func (f *outputFlags) validate() error {
+	f.settleFormat()
 	if !slices.Contains(formats, f.format) {
 		return usageErrorf("--format %q: want one of %s", f.format, strings.Join(formats, ", "))
 	}

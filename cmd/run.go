@@ -72,7 +72,7 @@ partial report is still printed).`,
 	f.StringVar(&o.TargetURL, "target", "", "probe this external server (base URL) instead of the embedded target")
 	f.StringVar(&o.MainPath, "main-path", target.MainPath, "MainHandler's path on the target")
 	f.StringVar(&o.ComplexPath, "complex-path", target.ComplexPath, "ComplexHandler's path on the target")
-	f.StringArrayVar(&o.Expect, "expect", nil, "exit 1 unless this holds: starved, not-starved or a threshold like main.loaded.p99<100ms (repeatable)")
+	f.StringSliceVar(&o.Expect, "expect", nil, "exit 1 unless these hold: starved, not-starved or a threshold like main.loaded.p99<100ms (repeatable, comma-separated)")
 	return c
 }
 

@@ -1,5 +1,7 @@
 package report
 
+import "time"
+
 // Unmeasured is the report of a run that measured nothing, because its
 // target could not be started or reached: it keeps the run's place among
 // others (a comparison) and says why, with no figures and no verdict.
@@ -9,6 +11,7 @@ func Unmeasured(meta Meta, reason string) *Report {
 		Target:  meta.Target,
 		Label:   meta.Label,
 		Command: meta.Command,
+		Started: time.Now().Round(0),
 		Config:  meta.Config,
 		Notes:   append(append([]string(nil), meta.Notes...), "not measured: "+reason),
 		Verdict: VerdictJSON{Reason: reason, ThresholdMs: meta.Config.StarveThresholdMs},
