@@ -61,7 +61,7 @@ HEARTBEAT_S = 0.010
 # loses about that much per sample.
 SAMPLE_S = 0.010
 # How often the watcher looks for a loop to attach to while none runs.
-FIND_LOOP_S = 0.050
+FIND_LOOP_S = 0.020
 
 MAX_FRAMES = 5  # frames kept per stall, innermost first
 MAX_SAMPLE_KINDS = 16  # distinct stacks counted per stall; rarer ones are dropped
@@ -338,6 +338,7 @@ class Agent:
 
         self.lock = threading.Lock()
         self.loop = None
+        self.chain = None  # the heartbeat chain running now
         self.due = None  # monotonic time the pending heartbeat is due
         self.gap = False  # the loop stopped running since the last heartbeat
         self.lag = LagHistogram()
@@ -353,16 +354,19 @@ class Agent:
 
     def attach(self, loop):
         """Start the heartbeat on loop; call on the loop's thread."""
+        if threading.get_ident() != self.loop_thread_id():
+            return  # a loop run by another thread than the one watched
+        chain = object()  # a second attach to the same loop ends the first chain
         with self.lock:
-            self.loop, self.gap = loop, False
+            self.loop, self.chain, self.gap = loop, chain, False
             self.due = time.monotonic() + HEARTBEAT_S
-        loop.call_later(HEARTBEAT_S, self.beat, loop)
+        loop.call_later(HEARTBEAT_S, self.beat, loop, chain)
 
     # Times come from time.monotonic, not loop.time: uvloop's loop.time is
     # only updated by the loop itself, so a blocked loop's clock stands still.
 
-    def beat(self, loop):
-        if self.loop is not loop or self.stopped.is_set():
+    def beat(self, loop, chain):
+        if self.chain is not chain or self.stopped.is_set():
             return
         now = time.monotonic()
         with self.lock:
@@ -375,7 +379,7 @@ class Agent:
                 if lag > self.threshold_s:
                     self.end_stall(lag * 1000, now)
             self.due = now + HEARTBEAT_S
-        loop.call_later(HEARTBEAT_S, self.beat, loop)
+        loop.call_later(HEARTBEAT_S, self.beat, loop, chain)
 
     def end_stall(self, lag_ms, now):
         stall = self.open
@@ -448,7 +452,7 @@ class Agent:
         if found is None or found is current or found.is_closed():
             return
         with self.lock:
-            self.loop, self.due = found, None  # claimed now, so it is not attached twice
+            self.loop, self.chain, self.due = found, None, None  # claimed now, so it is not attached twice
         try:
             found.call_soon_threadsafe(self.attach, found)
         except RuntimeError:  # closed meanwhile
@@ -545,12 +549,31 @@ class Agent:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            loop = None  # the watcher attaches once a loop runs
-        if loop is not None and self.thread is threading.current_thread():
+            loop = None
+        if loop is not None:
             self.attach(loop)
+        self.hook_new_loops()
         print(f"blockprobe_agent: {DEBUG_PATH} on http://{url_host(self.host)}:{self.port}{DEBUG_PATH}",
               file=sys.stderr, flush=True)
         return self
+
+    def hook_new_loops(self):
+        """Attach to each loop the policy creates from now on, as it starts.
+
+        A heartbeat must run from the loop's first callback on: a request that
+        blocks the loop right after it starts would hide from a watcher that
+        only finds the loop later. The watcher still finds loops made by other
+        means (another policy set later, a loop_factory), a little later.
+        """
+        policy = asyncio.get_event_loop_policy()
+        make = policy.new_event_loop
+
+        def new_event_loop():
+            loop = make()
+            loop.call_soon(self.attach, loop)
+            return loop
+
+        policy.new_event_loop = new_event_loop
 
     def stop(self):
         self.stopped.set()
