@@ -149,6 +149,7 @@ class MainSide {
     Object.assign(this, sharedViews(this.sab));
     this.encoder = new TextEncoder();
     this.lastSlowRequest = null; // a 'request' handler that ran past the threshold
+    this.maxLag = 0;
     this.eld = monitorEventLoopDelay({ resolution: HEARTBEAT_MS });
     this.wrapRequestEmit();
 
@@ -221,7 +222,10 @@ class MainSide {
     // the lag is what exceeds the period.
     const p50 = Math.max(0, eld.percentile(50) / 1e6 - HEARTBEAT_MS);
     const p99 = Math.max(0, eld.percentile(99) / 1e6 - HEARTBEAT_MS);
-    const max = Math.max(0, eld.max / 1e6 - HEARTBEAT_MS);
+    // Its timer may fire after this one: the heartbeat's own maximum keeps
+    // the stall that just ended in lag_max_ms from the first read on.
+    this.maxLag = Math.max(this.maxLag, lag);
+    const max = Math.max(0, eld.max / 1e6 - HEARTBEAT_MS, this.maxLag);
     // Plain stores only between the two counts: a function call could be
     // where the worker's Debugger.pause stops this thread, leaving the count
     // odd while the worker waits for it to turn even.
