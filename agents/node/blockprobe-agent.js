@@ -150,6 +150,8 @@ class MainSide {
     this.encoder = new TextEncoder();
     this.lastSlowRequest = null; // a 'request' handler that ran past the threshold
     this.maxLag = 0;
+    this.published = ''; // the request text now in the shared buffer
+    this.lastUrl = this.lastMethod = this.lastDescribed = undefined;
     this.eld = monitorEventLoopDelay({ resolution: HEARTBEAT_MS });
     this.wrapRequestEmit();
 
@@ -261,7 +263,7 @@ class MainSide {
         if (type !== 'request' || req === null || typeof req !== 'object') {
           return emit.apply(this, arguments);
         }
-        const described = describeRequest(req);
+        const described = self.describe(req);
         const started = self.enterRequest(described);
         try {
           return emit.apply(this, arguments);
@@ -274,12 +276,26 @@ class MainSide {
     }
   }
 
+  // describe is describeRequest, remembered for the last method and URL:
+  // a server under load answers the same few paths again and again.
+  describe(req) {
+    if (req.url !== this.lastUrl || req.method !== this.lastMethod) {
+      this.lastUrl = req.url;
+      this.lastMethod = req.method;
+      this.lastDescribed = describeRequest(req);
+    }
+    return this.lastDescribed;
+  }
+
   enterRequest(described) {
     const { ints } = this;
     // encodeInto is a call, so the worker's reader gives up rather than
     // waiting on a count that a pause here could leave odd.
     Atomics.add(ints, I_REQ_SEQ, 1);
-    ints[I_REQ_LEN] = this.encoder.encodeInto(described, this.request).written;
+    if (described !== this.published) { // most requests repeat a path: encode it once
+      ints[I_REQ_LEN] = this.encoder.encodeInto(described, this.request).written;
+      this.published = described;
+    }
     ints[I_REQ_ACTIVE] = 1;
     Atomics.add(ints, I_REQ_SEQ, 1);
     return monotonicMs();
