@@ -14,10 +14,10 @@
 // perf_hooks.monitorEventLoopDelay. The worker reads that time: a heartbeat
 // later than the threshold means the main loop is stalled now. The request
 // whose 'request' event is being handled is in the shared buffer too (the
-// agent wraps http.Server's emit). While a stall lasts the worker asks the
-// main thread's inspector for Debugger.pause, which V8 serves between two
-// JavaScript statements or inside Atomics.wait, reads the paused stack and
-// resumes at once. When the heartbeat runs again, the main thread posts the
+// agent wraps http.Server's emit). While a stall lasts the worker has the
+// main thread's inspector evaluate a stack capture (Runtime.evaluate), which
+// V8 runs on top of the blocked code at its next interrupt check or inside
+// Atomics.wait. When the heartbeat runs again, the main thread posts the
 // stall's length. What Node can and cannot name: agents/README.md.
 'use strict';
 
@@ -184,7 +184,7 @@ class MainSide {
 
   // disconnect has the worker close its inspector session before the process
   // exits; Node would otherwise print "Waiting for the debugger to
-  // disconnect..." on exit, as if a debugger were attached.
+  // disconnect..." on exit, as for any session connected to the main thread.
   disconnect() {
     if (Atomics.load(this.ints, I_SESSION) === 1) {
       this.worker.postMessage({ type: 'exit' });
@@ -199,12 +199,16 @@ class MainSide {
       warn(`cannot serve ${DEBUG_PATH} on ${this.opts.host}:${this.opts.port}: ${m.message}; ` +
         'the server runs without the agent');
     } else if (m.type === 'ready') {
-      // Measuring starts once the worker has set up the inspector: that
-      // costs the main thread tens of milliseconds once, not a stall of the
-      // server's.
+      // Measuring starts once the worker serves and can read stacks: the
+      // worker's start-up is not the server's stall.
       this.eld.reset();
       this.eld.enable();
       this.last = monotonicMs();
+      // The time to be late from, before the first heartbeat: a request that
+      // blocks the loop at once is a stall too.
+      Atomics.add(this.ints, I_BEAT_SEQ, 1);
+      this.floats[F_LAST_BEAT] = this.last;
+      Atomics.add(this.ints, I_BEAT_SEQ, 1);
       Atomics.store(this.ints, I_READY, 1);
     }
   }
@@ -228,9 +232,9 @@ class MainSide {
     // the stall that just ended in lag_max_ms from the first read on.
     this.maxLag = Math.max(this.maxLag, lag);
     const max = Math.max(0, eld.max / 1e6 - HEARTBEAT_MS, this.maxLag);
-    // Plain stores only between the two counts: a function call could be
-    // where the worker's Debugger.pause stops this thread, leaving the count
-    // odd while the worker waits for it to turn even.
+    // Plain stores only between the two counts, so the worker never waits
+    // long on an odd count: a function call is where V8 may stop to run an
+    // inspector request.
     Atomics.add(ints, I_BEAT_SEQ, 1);
     floats[F_LAST_BEAT] = now;
     floats[F_BEATS] = beats + 1;
@@ -289,8 +293,8 @@ class MainSide {
 
   enterRequest(described) {
     const { ints } = this;
-    // encodeInto is a call, so the worker's reader gives up rather than
-    // waiting on a count that a pause here could leave odd.
+    // encodeInto is a call, where an inspector request may run; the
+    // worker's reader gives up rather than wait on an odd count.
     Atomics.add(ints, I_REQ_SEQ, 1);
     if (described !== this.published) { // most requests repeat a path: encode it once
       ints[I_REQ_LEN] = this.encoder.encodeInto(described, this.request).written;
@@ -453,9 +457,6 @@ class WorkerSide {
       return;
     }
     const beat = this.readBeat();
-    if (beat.beats === 0) {
-      return;
-    }
     const now = monotonicMs();
     const late = now - beat.last - HEARTBEAT_MS;
     const open = this.open;
@@ -466,11 +467,14 @@ class WorkerSide {
       return;
     }
     if (open === null) {
-      const startMono = beat.last + HEARTBEAT_MS;
-      this.open = this.newStall(beat.beats, startMono);
-      this.open.request = this.readRequest();
+      this.open = this.newStall(beat.beats, beat.last + HEARTBEAT_MS);
     }
     const stall = this.open;
+    if (stall.request === '') {
+      // The loop may have been late already when the request's listener
+      // began: the stall is one, from the late heartbeat on.
+      stall.request = this.readRequest();
+    }
     stall.durationMs = late;
     this.stacks.sample(stall, () => this.readBeat().beats === stall.beats);
   }
@@ -604,58 +608,54 @@ class WorkerSide {
   }
 }
 
+// STACK_EXPRESSION runs on the main thread, on top of whatever it was
+// running, and returns that stack as [file, line, function] triples. It sets
+// Error.prepareStackTrace and stackTraceLimit for the one capture only.
+const STACK_EXPRESSION = `(() => {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  Error.prepareStackTrace = (_, sites) => sites.map((c) =>
+    [c.getFileName() || '', c.getLineNumber() || 0, c.getFunctionName() || c.getMethodName() || '']);
+  const holder = {};
+  try {
+    Error.captureStackTrace(holder);
+    return JSON.stringify(holder.stack);
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+})()`;
+
 // StackReader samples the main thread's JavaScript stack through its
-// inspector: Debugger.pause is served between two statements (or inside
-// Atomics.wait) even while the main loop is blocked; the paused stack is read
-// and the thread resumed at once. A pause served after the stall ended is
-// dropped: the heartbeat count tells.
+// inspector. Runtime.evaluate is served between two statements (at a
+// function entry or loop back-edge) or inside Atomics.wait, even while the
+// main loop is blocked; the expression captures the stack under it. A sample
+// taken once the heartbeat ran again is dropped: the stall was over.
+// (Debugger.pause would give the same stack, but an enabled Debugger domain
+// makes every promise operation about ten times slower.)
 class StackReader {
   constructor(data, onStack) {
     this.data = data;
     this.onStack = onStack;
     this.session = null;
-    this.scripts = new Map(); // scriptId -> url, for the scripts with one
-    this.pending = null; // { stall, stillOn } of the pause asked for
+    this.pending = false;
     this.lastAsk = 0;
     this.sources = new Map(); // file -> lines, for the code column
     this.disabled = '';
   }
 
   enable(done) {
-    let inspector;
     try {
-      inspector = require('node:inspector');
+      const inspector = require('node:inspector');
+      this.session = new inspector.Session();
+      this.session.connectToMainThread();
+      Atomics.store(this.data.ints, I_SESSION, 1);
     } catch (err) {
       this.disabled = `no inspector: ${err.message}`;
-      done();
-      return;
+      this.session = null;
     }
-    if (inspector.url() !== undefined) {
-      // A debugger may be attached: its pauses are not ours to resume.
-      this.disabled = 'the inspector is open for a debugger';
-      done();
-      return;
-    }
-    this.session = new inspector.Session();
-    this.session.connectToMainThread();
-    Atomics.store(this.data.ints, I_SESSION, 1);
-    this.session.on('Debugger.scriptParsed', (m) => {
-      if (m.params.url) {
-        if (this.scripts.size >= 10000) {
-          this.scripts.delete(this.scripts.keys().next().value);
-        }
-        this.scripts.set(m.params.scriptId, m.params.url);
-      }
-    });
-    this.session.on('Debugger.paused', (m) => this.onPaused(m.params));
-    // maxScriptsCacheSize: the inspector keeps no collected script's source for us.
-    this.session.post('Debugger.enable', { maxScriptsCacheSize: 0 }, (err) => {
-      if (err) {
-        this.disabled = `Debugger.enable: ${err.message}`;
-        this.disconnect();
-      }
-      done();
-    });
+    done();
   }
 
   disconnect() {
@@ -669,47 +669,51 @@ class StackReader {
 
   sample(stall, stillOn) {
     const now = monotonicMs();
-    if (this.session === null || this.pending !== null || now - this.lastAsk < SAMPLE_MS) {
+    if (this.session === null || this.pending || now - this.lastAsk < SAMPLE_MS) {
       return;
     }
     this.lastAsk = now;
-    this.pending = { stall, stillOn };
-    this.session.post('Debugger.pause', (err) => {
-      if (err) {
-        this.pending = null;
+    this.pending = true;
+    const params = { expression: STACK_EXPRESSION, returnByValue: true, silent: true };
+    this.session.post('Runtime.evaluate', params, (err, answer) => {
+      this.pending = false;
+      if (err || !answer || answer.exceptionDetails || !stillOn()) {
+        return;
+      }
+      let sites;
+      try {
+        sites = JSON.parse(answer.result.value);
+      } catch {
+        return;
+      }
+      const frames = this.frames(sites);
+      if (frames.length > 0) {
+        this.onStack(stall, frames);
       }
     });
   }
 
-  onPaused(params) {
-    // Resume first: the main thread waits for it.
-    this.session.post('Debugger.resume');
-    const pending = this.pending;
-    this.pending = null;
-    if (pending === null || !pending.stillOn()) {
-      return; // not our pause, or served once the stall was over
-    }
-    const frames = [];
-    for (const f of params.callFrames) {
-      const url = this.scripts.get(f.location.scriptId) || f.url || '';
-      if (!this.isServerCode(url)) {
+  // frames are the innermost of the server's own, or failing that of any
+  // code but the agent's: the capture's own frames have no file.
+  frames(sites) {
+    const ours = [];
+    const other = [];
+    for (const [url, line, fn] of sites) {
+      if (url === '' || this.path(url) === this.data.agentFile) {
         continue;
       }
-      const file = this.display(url);
-      const line = f.location.lineNumber + 1;
-      frames.push({ file, line, function: clip(f.functionName || '(anonymous)'), code: this.sourceLine(url, line) });
-      if (frames.length === MAX_FRAMES) {
-        break;
+      const list = this.isServerCode(url) ? ours : other;
+      if (list.length < MAX_FRAMES) {
+        list.push({ url, line, fn });
       }
     }
-    this.onStack(pending.stall, frames);
+    return (ours.length > 0 ? ours : other).map(({ url, line, fn }) => ({
+      file: this.display(url), line, function: clip(fn || '(anonymous)'), code: this.sourceLine(url, line),
+    }));
   }
 
   isServerCode(url) {
-    if (url === '' || url.startsWith('node:') || url.includes('/node_modules/')) {
-      return false;
-    }
-    return this.path(url) !== this.data.agentFile;
+    return !url.startsWith('node:') && !url.includes('/node_modules/');
   }
 
   path(url) {
