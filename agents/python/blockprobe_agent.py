@@ -43,6 +43,7 @@ import sys
 import sysconfig
 import threading
 import time
+import warnings
 from http.server import BaseHTTPRequestHandler
 
 FORMAT = "blockprobe-loop/1"
@@ -553,6 +554,8 @@ class Agent:
         if loop is not None:
             self.attach(loop)
         self.hook_new_loops()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self.forked)
         print(f"blockprobe_agent: {DEBUG_PATH} on http://{url_host(self.host)}:{self.port}{DEBUG_PATH}",
               file=sys.stderr, flush=True)
         return self
@@ -565,7 +568,9 @@ class Agent:
         only finds the loop later. The watcher still finds loops made by other
         means (another policy set later, a loop_factory), a little later.
         """
-        policy = asyncio.get_event_loop_policy()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # policies, from Python 3.14
+            policy = asyncio.get_event_loop_policy()
         make = policy.new_event_loop
 
         def new_event_loop():
@@ -574,6 +579,13 @@ class Agent:
             return loop
 
         policy.new_event_loop = new_event_loop
+
+    def forked(self):
+        """In a forked child the agent's threads are gone: stop its heartbeat
+        and let go of the parent's listening socket."""
+        self.stopped.set()
+        if self.http is not None:
+            self.http.socket.close()
 
     def stop(self):
         self.stopped.set()
