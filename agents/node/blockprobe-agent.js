@@ -150,6 +150,7 @@ class MainSide {
     this.encoder = new TextEncoder();
     this.lastSlowRequest = null; // a 'request' handler that ran past the threshold
     this.maxLag = 0;
+    this.p50 = this.p99 = 0;
     this.published = ''; // the request text now in the shared buffer
     this.lastUrl = this.lastMethod = this.lastDescribed = undefined;
     this.eld = monitorEventLoopDelay({ resolution: HEARTBEAT_MS });
@@ -224,10 +225,15 @@ class MainSide {
     const { ints, floats, eld } = this;
     const beats = floats[F_BEATS];
     const bucket = F_HIST + bucketOf(this.bounds, lag);
+    const stalled = lag > this.opts.thresholdMs;
     // monitorEventLoopDelay records each interval of its 10 ms timer whole;
-    // the lag is what exceeds the period.
-    const p50 = Math.max(0, eld.percentile(50) / 1e6 - HEARTBEAT_MS);
-    const p99 = Math.max(0, eld.percentile(99) / 1e6 - HEARTBEAT_MS);
+    // the lag is what exceeds the period. Its percentiles walk a large
+    // histogram: refreshed every tenth heartbeat, and after a stall.
+    if (beats % 10 === 0 || stalled) {
+      this.p50 = Math.max(0, eld.percentile(50) / 1e6 - HEARTBEAT_MS);
+      this.p99 = Math.max(0, eld.percentile(99) / 1e6 - HEARTBEAT_MS);
+    }
+    const { p50, p99 } = this;
     // Its timer may fire after this one: the heartbeat's own maximum keeps
     // the stall that just ended in lag_max_ms from the first read on.
     this.maxLag = Math.max(this.maxLag, lag);
@@ -243,7 +249,7 @@ class MainSide {
     floats[F_P99] = p99;
     floats[F_MAX] = max;
     Atomics.add(ints, I_BEAT_SEQ, 1);
-    if (lag > this.opts.thresholdMs) {
+    if (stalled) {
       const slow = this.lastSlowRequest;
       this.lastSlowRequest = null;
       this.worker.postMessage({
@@ -435,6 +441,21 @@ class WorkerSide {
     return this.lastBeat; // never expected; better stale than stuck
   }
 
+  // readLast is the last heartbeat's time and count, read whole: all the
+  // tick needs, a hundred times a second.
+  readLast() {
+    const { ints, floats } = this;
+    for (let tries = 0; tries < 10000; tries++) {
+      const seq = Atomics.load(ints, I_BEAT_SEQ);
+      const last = floats[F_LAST_BEAT];
+      const beats = floats[F_BEATS];
+      if (seq % 2 === 0 && Atomics.load(ints, I_BEAT_SEQ) === seq) {
+        return { last, beats };
+      }
+    }
+    return this.lastBeat || { last: 0, beats: 0 };
+  }
+
   // readRequest is the request whose 'request' listeners run now, or ''.
   readRequest() {
     const { ints } = this;
@@ -456,7 +477,7 @@ class WorkerSide {
     if (Atomics.load(this.ints, I_READY) === 0) {
       return;
     }
-    const beat = this.readBeat();
+    const beat = this.readLast();
     const now = monotonicMs();
     const late = now - beat.last - HEARTBEAT_MS;
     const open = this.open;
@@ -476,7 +497,7 @@ class WorkerSide {
       stall.request = this.readRequest();
     }
     stall.durationMs = late;
-    this.stacks.sample(stall, () => this.readBeat().beats === stall.beats);
+    this.stacks.sample(stall, () => this.readLast().beats === stall.beats);
   }
 
   newStall(beats, startMono) {
