@@ -41,12 +41,20 @@ cpu_ticks() {
 run() {
   local name=$1 form=$2
   shift 2
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port answers before $name starts: not measuring someone else's server" >&2
+    exit 1
+  fi
   taskset -c 0 "$@" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 100); do
     curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
     sleep 0.1
   done
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "$name ($form) exited before it was measured" >&2
+    exit 1
+  fi
   taskset -c 1 wrk -t1 -c10 -d1s "http://127.0.0.1:$port/" >/dev/null # warm-up
   local out cpu0 cpu1
   cpu0=$(cpu_ticks "$pid")
