@@ -175,6 +175,7 @@ class MainSide {
     });
     this.worker.on('message', (m) => this.onMessage(m));
     this.worker.on('error', (err) => warn(`worker failed: ${err.message}; the server runs without the agent`));
+    this.worker.on('exit', () => this.stop());
     this.worker.unref();
 
     this.last = monotonicMs();
@@ -191,6 +192,15 @@ class MainSide {
       this.worker.postMessage({ type: 'exit' });
       Atomics.wait(this.ints, I_SESSION, 1, 100);
     }
+  }
+
+  // stop ends the main thread's part once the worker is gone (its port was
+  // taken, or it failed): nobody reads the heartbeat any more.
+  stop() {
+    clearInterval(this.timer);
+    this.eld.disable();
+    Atomics.store(this.ints, I_READY, 0);
+    Atomics.store(this.ints, I_SESSION, 0);
   }
 
   onMessage(m) {
