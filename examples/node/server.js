@@ -12,6 +12,16 @@
 //             free; requests beyond --pool wait in a FIFO queue.
 //
 // No dependencies: node server.js --mode async --port 8888 --delay 5.
+//
+// To see which request and line hold the loop, preload blockprobe's loop
+// agent, with no change here (see ../../agents/README.md):
+//
+//   BLOCKPROBE_AGENT=127.0.0.1:9999 node -r ./agents/node/blockprobe-agent.js \
+//       examples/node/server.js --mode blocking --delay 1
+//   curl http://127.0.0.1:9999/debug/loop
+//
+// In blocking mode its stalls name "GET /complex" and the Atomics.wait line
+// in sleepThread, called from the blocking handler.
 'use strict';
 
 const http = require('node:http');

@@ -14,6 +14,16 @@ MainHandler (GET /) answers at once. ComplexHandler (GET /complex) works for
 
 Probe it with blockprobe (see ../README.md). Run it with the Python that has
 Tornado, on Debian /usr/bin/python3 once python3-tornado is installed.
+
+To see which handler and line hold the loop, run it under blockprobe's loop
+agent, unchanged (see ../../agents/README.md):
+
+  /usr/bin/python3 agents/python/blockprobe_agent.py --port 9999 -- \\
+      examples/tornado/server.py --mode blocking --delay 1
+  curl http://127.0.0.1:9999/debug/loop
+
+In blocking mode its stalls name "BlockingComplexHandler.get", "GET /complex"
+and the time.sleep line below.
 """
 
 import argparse
