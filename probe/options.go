@@ -3,6 +3,7 @@ package probe
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,8 +23,19 @@ type Options struct {
 	Baseline int
 	// Concurrency is the number of closed-loop ComplexHandler workers.
 	Concurrency int
+	// LoadRate, when above zero, sends ComplexHandler requests open-loop
+	// instead of by Concurrency workers: at LoadRate per second, each at its
+	// scheduled time on its own goroutine, as the probes are sent, and timed
+	// from that time. With Stages, it only makes the load open-loop: the
+	// stages' levels are the rates.
+	LoadRate float64
+	// Stages, when set, change the load over the window: each stage's
+	// Level is its number of workers, or its rate with LoadRate. Probes go
+	// on throughout. The load window is the stages' total.
+	Stages []Stage
 	// Duration is the load window: workers start no request after it ends,
-	// and no probe is scheduled after it.
+	// and no probe is scheduled after it. With Stages it is their total, or
+	// zero.
 	Duration time.Duration
 	// Rate is how many MainHandler probes per second are sent open-loop
 	// during the load window.
@@ -122,13 +134,13 @@ func (o Options) Validate() error {
 			return bad("target", "%q: %v", RedactURLs(u), err)
 		}
 	}
+	if err := o.validateLoad(); err != nil {
+		return err
+	}
+	window := o.window()
 	switch {
 	case o.Baseline < 0:
 		return bad("baseline", "must be >= 0, got %d", o.Baseline)
-	case o.Concurrency < 1:
-		return bad("concurrency", "must be >= 1, got %d", o.Concurrency)
-	case o.Duration <= 0:
-		return bad("duration", "must be > 0, got %s", o.Duration)
 	case !(o.Rate > 0 && o.Rate <= MaxRate): // rejects NaN too
 		return bad("rate", "must be > 0 and <= %d probes/s, got %g", MaxRate, o.Rate)
 	case o.Timeout < 0:
@@ -137,8 +149,8 @@ func (o Options) Validate() error {
 		return bad("starve-threshold", "must be >= 0, got %s", o.StarveThreshold)
 	case o.ProbeConns < 0:
 		return bad("probe-conns", "must be >= 0, got %d", o.ProbeConns)
-	case o.ProbeDelay < 0 || o.ProbeDelay >= o.Duration:
-		return bad("probe-delay", "must be >= 0 and shorter than the load window (%s), got %s", o.Duration, o.ProbeDelay)
+	case o.ProbeDelay < 0 || o.ProbeDelay >= window:
+		return bad("probe-delay", "must be >= 0 and shorter than the load window (%s), got %s", window, o.ProbeDelay)
 	case o.MaxRecords < 0:
 		return bad("max-records", "must be >= 1, got %d", o.MaxRecords)
 	case o.MaxRequests < 0:
@@ -153,6 +165,61 @@ func (o Options) Validate() error {
 		return bad("method", "%q is not an HTTP method", o.ComplexMethod)
 	}
 	return nil
+}
+
+// validateLoad checks what makes the load: the workers or the rate, the
+// window and the stages.
+func (o Options) validateLoad() error {
+	bad := func(name, format string, a ...any) error {
+		return &OptionError{Name: name, Problem: fmt.Sprintf(format, a...)}
+	}
+	open := o.LoadRate > 0
+	switch {
+	case !(o.LoadRate >= 0 && o.LoadRate <= MaxRate): // rejects NaN too
+		return bad("load-rate", "must be > 0 and <= %d requests/s, got %g", MaxRate, o.LoadRate)
+	case len(o.Stages) > 0:
+	case o.Duration <= 0:
+		return bad("duration", "must be > 0, got %s", o.Duration)
+	case !open && o.Concurrency < 1:
+		return bad("concurrency", "must be >= 1, got %d", o.Concurrency)
+	default:
+		return nil
+	}
+	var total time.Duration
+	for i, s := range o.Stages {
+		switch {
+		case s.Duration <= 0:
+			return bad("stages", "stage %d lasts %s: each must last > 0", i+1, s.Duration)
+		case open && !(s.Level >= 0 && s.Level <= MaxRate):
+			return bad("stages", "stage %d: the rate must be >= 0 and <= %d requests/s, got %g", i+1, MaxRate, s.Level)
+		case !open && !(s.Level >= 0 && s.Level <= maxStageWorkers && s.Level == math.Trunc(s.Level)):
+			return bad("stages", "stage %d: want a whole number of workers from 0 to %d, got %g", i+1, maxStageWorkers, s.Level)
+		}
+		total += s.Duration
+		if total < 0 {
+			return bad("stages", "the stages last longer than %s", time.Duration(math.MaxInt64))
+		}
+	}
+	if o.Duration != 0 && o.Duration != total {
+		return bad("duration", "is the stages' total, %s, when there are stages; got %s", total, o.Duration)
+	}
+	return nil
+}
+
+// maxStageWorkers bounds a stage's workers, each a goroutine and a
+// connection.
+const maxStageWorkers = 1 << 20
+
+// window is the load window: the stages' total, or Duration.
+func (o Options) window() time.Duration {
+	if len(o.Stages) == 0 {
+		return o.Duration
+	}
+	var total time.Duration
+	for _, s := range o.Stages {
+		total += s.Duration
+	}
+	return total
 }
 
 // CheckURL checks that raw is an http(s) URL with a host and, if it names
@@ -172,6 +239,7 @@ func CheckURL(raw string) error {
 
 // withDefaults fills zero fields with their defaults.
 func (o Options) withDefaults() Options {
+	o.Duration = o.window()
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
 	}

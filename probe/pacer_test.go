@@ -5,6 +5,27 @@ import (
 	"time"
 )
 
+// checkSchedule checks that p schedules requests at want, and no more.
+func checkSchedule(t *testing.T, p Pacer, want []time.Duration) {
+	t.Helper()
+	var got []time.Duration
+	for hits := uint64(0); hits < 1000; hits++ {
+		due, ok := p.Next(hits)
+		if !ok {
+			break
+		}
+		got = append(got, due)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("schedule %v, want %v", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("request %d due at %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
 func TestConstantPacerSchedule(t *testing.T) {
 	ms := time.Millisecond
 	cases := []struct {
@@ -23,22 +44,7 @@ func TestConstantPacerSchedule(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []time.Duration
-			for hits := uint64(0); hits < 1000; hits++ {
-				due, ok := tc.p.Next(hits)
-				if !ok {
-					break
-				}
-				got = append(got, due)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("schedule %v, want %v", got, tc.want)
-			}
-			for i := range got {
-				if got[i] != tc.want[i] {
-					t.Errorf("probe %d due at %v, want %v", i, got[i], tc.want[i])
-				}
-			}
+			checkSchedule(t, tc.p, tc.want)
 			if n := Planned(tc.p, 1000); n != len(tc.want) {
 				t.Errorf("Planned = %d, want %d", n, len(tc.want))
 			}

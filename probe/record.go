@@ -73,6 +73,9 @@ type Record struct {
 	Status int // HTTP status, 0 when no answer came
 	Err    ErrorClass
 	Detail string // the error's text, empty when Err is ErrNone
+	// Stage is the index in Options.Stages of the stage a loaded request
+	// belongs to: the one it was scheduled in. Zero without stages.
+	Stage int
 }
 
 // Latency is the time from the scheduled send to the answer. Measuring from

@@ -29,12 +29,19 @@ type Result struct {
 	Verdict         Verdict
 	// Loop is what the loop agent at Options.LoopStatsURL saw; nil without one.
 	Loop *LoopWatch
+	// LoadApplied is how many ComplexHandler requests per second were
+	// actually sent over the load window: the rate asked for, unless the
+	// generator fell behind (with LoadRate), or the throughput of the
+	// workers.
+	LoadApplied float64
+	// Stages holds the figures of each of Options.Stages; nil without.
+	Stages []StageResult
 }
 
 // Summarize fills the aggregates of r from its records, as a run does
 // while it goes.
 func (r *Result) Summarize() {
-	t := newTally(r.Options.StarveThreshold)
+	t := newTally(r.Options.StarveThreshold, len(r.Options.Stages))
 	for _, rec := range r.Records {
 		if rec.Phase == Baseline {
 			t.add(rec)

@@ -43,7 +43,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	o = o.withDefaults()
-	r := &runner{opts: o, start: time.Now(), collector: newCollector(o), secrets: o.secrets()}
+	r := &runner{opts: o, plan: newPlan(o), start: time.Now(), collector: newCollector(o), secrets: o.secrets()}
 	defer r.collector.stop()
 	// Requests run under their own context, cancelled only Grace after ctx,
 	// so an interrupt stops new requests but lets answers in flight arrive.
@@ -94,6 +94,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 type runner struct {
 	opts      Options
+	plan      plan
 	start     time.Time
 	reqCtx    context.Context
 	sender    sender
@@ -139,8 +140,9 @@ func (r *runner) baseline(ctx context.Context) {
 	}
 }
 
-// load runs the closed-loop ComplexHandler workers and the open-loop probes
-// side by side until the window ends, then waits for every answer.
+// load runs the ComplexHandler load (closed-loop workers, or open-loop
+// requests at a rate) and the open-loop probes side by side until the
+// window ends, then waits for every answer.
 func (r *runner) load(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
@@ -152,10 +154,21 @@ func (r *runner) load(ctx context.Context) {
 	r.loadStart = time.Since(r.start)
 	end := r.loadStart + o.Duration
 	var wg sync.WaitGroup
-	for range o.Concurrency {
-		wg.Go(func() { r.work(ctx, end) })
+	if r.plan.open {
+		// Not timed as precisely as the probes (no spinning): a load
+		// request sent a little late is still load, and two spinning
+		// loops would take the probes' CPU.
+		wg.Go(func() { r.fire(ctx, &wg, Complex, r.plan.pacer(), nil, false) })
+	} else {
+		for k := range r.plan.workers() {
+			wg.Go(func() { r.work(ctx, k, end) })
+		}
 	}
-	r.probe(ctx, &wg)
+	var slots chan struct{}
+	if o.ProbeConns > 0 {
+		slots = make(chan struct{}, o.ProbeConns)
+	}
+	r.fire(ctx, &wg, Main, o.Pacer, slots, true)
 	wg.Wait()
 }
 
@@ -210,13 +223,27 @@ func newStoppedTimer() *time.Timer {
 	return t
 }
 
-// work is one closed-loop ComplexHandler worker: it sends the next request
-// when the last is answered, until the window ends.
-func (r *runner) work(ctx context.Context, end time.Duration) {
+// work is closed-loop ComplexHandler worker k (from zero): it sends the
+// next request when the last is answered, while the stage needs it, until
+// the window ends.
+func (r *runner) work(ctx context.Context, k int, end time.Duration) {
 	var b backoff
 	timer := newStoppedTimer()
 	defer timer.Stop()
-	for ctx.Err() == nil && time.Since(r.start) < end && r.reserve() {
+	for ctx.Err() == nil {
+		now := time.Since(r.start)
+		if now >= end {
+			return
+		}
+		if wake, idle := r.plan.idleUntil(k, now-r.loadStart); idle {
+			if !r.waitUntil(ctx, timer, r.loadStart+wake, false) {
+				return
+			}
+			continue
+		}
+		if !r.reserve() {
+			return
+		}
 		rec := r.send(Complex, Loaded, time.Since(r.start))
 		r.add(rec)
 		if wait := b.after(rec); wait > 0 && !r.waitUntil(ctx, timer, min(time.Since(r.start)+wait, end), false) {
@@ -225,33 +252,31 @@ func (r *runner) work(ctx context.Context, end time.Duration) {
 	}
 }
 
-// probe fires MainHandler probes at the times the pacer gives, each on its
-// own goroutine, whether or not earlier probes were answered (open loop).
-func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
-	var slots chan struct{}
-	if r.opts.ProbeConns > 0 {
-		slots = make(chan struct{}, r.opts.ProbeConns)
-	}
+// fire sends requests to ep at the times pacer gives, each on its own
+// goroutine, whether or not earlier ones were answered (open loop). slots,
+// when not nil, caps the requests in flight (--probe-conns); precise asks
+// for the spinning wait described at spinWindow.
+func (r *runner) fire(ctx context.Context, wg *sync.WaitGroup, ep Endpoint, pacer Pacer, slots chan struct{}, precise bool) {
 	timer := newStoppedTimer()
 	defer timer.Stop()
 	last := time.Duration(-1 << 62)
 	for hits := uint64(0); ; hits++ {
-		due, ok := r.opts.Pacer.Next(hits)
+		due, ok := pacer.Next(hits)
 		if !ok || !r.reserve() {
 			return
 		}
 		scheduled := r.loadStart + due
-		spin := due-last >= minSpinInterval || runtime.GOMAXPROCS(0) >= 2
+		spin := precise && (due-last >= minSpinInterval || runtime.GOMAXPROCS(0) >= 2)
 		if !r.waitUntil(ctx, timer, scheduled, spin) {
 			return
 		}
 		last = due
 		fired := time.Since(r.start)
 		if fired-scheduled >= r.opts.Timeout {
-			// The probe would have timed out before it left: the
+			// The request would have timed out before it left: the
 			// generator, not the target, is behind. Sending it late would
 			// only stretch the run and load the target after its window.
-			r.add(Record{Endpoint: Main, Phase: Loaded, Scheduled: scheduled, Fired: fired, Start: fired, End: fired,
+			r.add(Record{Endpoint: ep, Phase: Loaded, Scheduled: scheduled, Fired: fired, Start: fired, End: fired,
 				Err: ErrBehind, Detail: "not sent: blockprobe was more than --timeout behind schedule"})
 			continue
 		}
@@ -265,7 +290,7 @@ func (r *runner) probe(ctx context.Context, wg *sync.WaitGroup) {
 				}
 				defer func() { <-slots }()
 			}
-			rec := r.send(Main, Loaded, scheduled)
+			rec := r.send(ep, Loaded, scheduled)
 			rec.Fired = fired
 			r.add(rec)
 		})
@@ -331,7 +356,13 @@ func (r *runner) reserve() bool {
 	return r.sent.Add(1) <= int64(r.opts.MaxRequests)
 }
 
-func (r *runner) add(rec Record) { r.collector.add(rec) }
+// add hands rec to the collector, marked with the stage it was due in.
+func (r *runner) add(rec Record) {
+	if rec.Phase == Loaded {
+		rec.Stage = r.plan.at(rec.Scheduled - r.loadStart)
+	}
+	r.collector.add(rec)
+}
 
 // send makes one request to ep and records it.
 func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {

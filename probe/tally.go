@@ -8,7 +8,9 @@ import (
 
 // tally aggregates a run's records as they come, in constant memory: the
 // statistics of each endpoint and phase, the generator's lateness, and the
-// probes that stalled. Records must come baseline first, as a run makes them.
+// probes that stalled; and the same for each stage of the load, whose
+// tallies share the run's baseline. Records must come baseline first, as a
+// run makes them.
 type tally struct {
 	threshold             time.Duration
 	mainBaseline          *accumulator
@@ -16,15 +18,27 @@ type tally struct {
 	mainLoadedUncorrected *accumulator
 	mainLoadedFromFired   *accumulator
 	complexLoaded         *accumulator
+	complexSent           int // ComplexHandler requests that left the generator
 	sendLag               *hdrhistogram.Histogram
 	stallLimit            time.Duration // set at the first loaded probe
 	stalled               int
+	stages                []*tally
 }
 
-func newTally(threshold time.Duration) *tally {
+// newTally returns a tally for a run judged at threshold, with stages
+// stages (zero: none).
+func newTally(threshold time.Duration, stages int) *tally {
+	t := newLoadTally(threshold, newAccumulator(Record.Latency))
+	for range stages {
+		t.stages = append(t.stages, newLoadTally(threshold, t.mainBaseline))
+	}
+	return t
+}
+
+func newLoadTally(threshold time.Duration, baseline *accumulator) *tally {
 	return &tally{
 		threshold:             threshold,
-		mainBaseline:          newAccumulator(Record.Latency),
+		mainBaseline:          baseline,
 		mainLoaded:            newAccumulator(Record.Latency),
 		mainLoadedUncorrected: newAccumulator(Record.Uncorrected),
 		mainLoadedFromFired:   newAccumulator(Record.FromFired),
@@ -53,19 +67,68 @@ func (t *tally) add(r Record) {
 		}
 	case r.Endpoint == Complex && r.Phase == Loaded:
 		t.complexLoaded.add(r)
+		if r.Err != ErrBehind {
+			t.complexSent++
+		}
+	}
+	if r.Phase == Loaded && r.Stage >= 0 && r.Stage < len(t.stages) {
+		t.stages[r.Stage].add(r)
 	}
 }
 
-// fill sets the aggregates of res.
+// loadFigures are what a tally measured under load, judged.
+type loadFigures struct {
+	main, mainUncorrected, complex Stats
+	lag                            time.Duration
+	verdict                        Verdict
+}
+
+func (t *tally) loaded(baseline Stats) loadFigures {
+	f := loadFigures{
+		main:            t.mainLoaded.stats(),
+		mainUncorrected: t.mainLoadedUncorrected.stats(),
+		complex:         t.complexLoaded.stats(),
+	}
+	if t.sendLag.TotalCount() > 0 {
+		f.lag = time.Duration(t.sendLag.ValueAtQuantile(99)) * time.Microsecond
+	}
+	f.verdict = Judge(baseline, f.main, t.stalled, t.threshold).
+		Qualify(f.complex, f.main, f.lag, t.mainLoadedFromFired.stats().P99)
+	return f
+}
+
+// fill sets the aggregates of res, whose load window must be set.
 func (t *tally) fill(res *Result) {
 	res.MainBaseline = t.mainBaseline.stats()
-	res.MainLoaded = t.mainLoaded.stats()
-	res.MainLoadedUncorrected = t.mainLoadedUncorrected.stats()
-	res.ComplexLoaded = t.complexLoaded.stats()
-	res.GeneratorLagP99 = 0
-	if t.sendLag.TotalCount() > 0 {
-		res.GeneratorLagP99 = time.Duration(t.sendLag.ValueAtQuantile(99)) * time.Microsecond
+	f := t.loaded(res.MainBaseline)
+	res.MainLoaded, res.MainLoadedUncorrected, res.ComplexLoaded = f.main, f.mainUncorrected, f.complex
+	res.GeneratorLagP99, res.Verdict = f.lag, f.verdict
+	res.LoadApplied = perSecond(t.complexSent, res.LoadStart, res.LoadEnd, res.Elapsed)
+	res.Stages = nil
+	if len(t.stages) == 0 {
+		return
 	}
-	res.Verdict = Judge(res.MainBaseline, res.MainLoaded, t.stalled, t.threshold).
-		Qualify(res.ComplexLoaded, res.MainLoaded, res.GeneratorLagP99, t.mainLoadedFromFired.stats().P99)
+	p := newPlan(res.Options)
+	for i, st := range t.stages {
+		f := st.loaded(res.MainBaseline)
+		start, end := res.LoadStart+p.start(i), res.LoadStart+p.ends[i]
+		res.Stages = append(res.Stages, StageResult{
+			Stage: p.stages[i], Start: start, End: end,
+			MainLoaded: f.main, MainLoadedUncorrected: f.mainUncorrected, ComplexLoaded: f.complex,
+			LoadApplied:     perSecond(st.complexSent, start, end, res.Elapsed),
+			GeneratorLagP99: f.lag, Verdict: f.verdict,
+		})
+	}
+}
+
+// perSecond is the rate of n events from start to end, or to elapsed when
+// the run was cut off before end; zero for a span that never began.
+func perSecond(n int, start, end, elapsed time.Duration) float64 {
+	if elapsed > 0 && elapsed < end {
+		end = elapsed
+	}
+	if end <= start {
+		return 0
+	}
+	return float64(n) / (end - start).Seconds()
 }
