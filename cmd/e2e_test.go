@@ -299,6 +299,15 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"output is the results stream", []string{"run", "-o", "r.json", "--results", "./r.json"}},
 		{"loop stats without a target", []string{"run", "--loop-stats", "http://127.0.0.1:9/debug/loop"}},
 		{"loop stats not a URL", []string{"run", "--target", "http://127.0.0.1:9", "--loop-stats", "nope"}},
+		{"zero load rate", []string{"run", "--load-rate", "0"}},
+		{"load rate and concurrency", []string{"run", "--load-rate", "5", "--concurrency", "2"}},
+		{"stage without a level", []string{"run", "--stages", "1s"}},
+		{"stage of no time", []string{"run", "--stages", "0s:1"}},
+		{"half a worker", []string{"run", "--stages", "1s:1.5"}},
+		{"stages of workers and rates", []string{"run", "--stages", "1s:1,1s:5/s"}},
+		{"stages and duration", []string{"run", "--stages", "1s:1,1s:2", "--duration", "2s"}},
+		{"stages and load rate", []string{"run", "--stages", "1s:1,1s:2", "--load-rate", "3"}},
+		{"too many stages", []string{"run", "--stages", strings.Repeat("10ms:1,", 100) + "10ms:1"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -129,7 +129,9 @@ func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
 		Target:  report.TargetEmbedded,
 		Command: m.command,
 		Config: report.Config{
-			Concurrency:       sc.concurrency,
+			Concurrency:       sc.workers(),
+			LoadRate:          sc.openRate(),
+			Stages:            report.StagePlans(sc.stages.stages),
 			Rate:              sc.rate,
 			Baseline:          sc.baseline,
 			DurationMs:        ms(sc.duration),
@@ -150,6 +152,9 @@ func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
 	}
 	if res == nil {
 		return meta
+	}
+	if asked := sc.loadRate; asked > 0 && len(res.Stages) == 0 && res.LoadApplied < 0.9*asked && !res.Partial {
+		meta.Notes = append(meta.Notes, fmt.Sprintf("the generator sent %.2f ComplexHandler requests/s of the %g/s asked: the load was lighter than asked", res.LoadApplied, asked))
 	}
 	if n := res.MainLoaded.Count; n < 5 && !res.Partial {
 		raise := "--rate or --duration"

@@ -19,6 +19,8 @@ import (
 type scenarioFlags struct {
 	baseline        int
 	concurrency     int
+	loadRate        float64
+	stages          stagesFlag
 	duration        time.Duration
 	rate            float64
 	timeout         time.Duration
@@ -51,6 +53,8 @@ const externalDuration = 10 * time.Second
 func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.baseline, "baseline", probe.DefaultBaseline, "MainHandler requests sent one by one on the idle target")
 	fs.IntVar(&f.concurrency, "concurrency", probe.DefaultConcurrency, "ComplexHandler requests kept in flight during the load window")
+	fs.Float64Var(&f.loadRate, "load-rate", 0, "send ComplexHandler requests open-loop at this many per second instead of by --concurrency workers")
+	fs.Var(&f.stages, "stages", "change the load over time: DURATION:WORKERS,... (10s:1,10s:4) or DURATION:RATE/s,... (10s:5/s,10s:20/s); the load window is their total")
 	fs.DurationVar(&f.duration, "duration", 0, "load window (default: one --complex-delay on the embedded target, 10s on an external one)")
 	fs.Float64Var(&f.rate, "rate", probe.DefaultRate, "MainHandler probes per second under load (open loop)")
 	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "per-request timeout")
@@ -73,7 +77,12 @@ func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 // validate checks the flags; embeddedDelay is the complex delay of the
 // embedded target, or -1 for an external one, and sets the default window.
 func (f *scenarioFlags) validate(fs *pflag.FlagSet, embeddedDelay time.Duration) error {
-	if !fs.Changed("duration") {
+	if err := f.validateLoad(fs); err != nil {
+		return err
+	}
+	if len(f.stages.stages) > 0 {
+		f.duration = f.stages.total()
+	} else if !fs.Changed("duration") {
 		f.duration = externalDuration
 		if embeddedDelay >= 0 {
 			f.duration = max(embeddedDelay, 100*time.Millisecond)
@@ -138,12 +147,53 @@ func readBodyFile(name string) ([]byte, error) {
 	return data, nil
 }
 
+// validateLoad checks that one flag says what the load is: --concurrency
+// workers, a --load-rate, or --stages of either.
+func (f *scenarioFlags) validateLoad(fs *pflag.FlagSet) error {
+	stages := len(f.stages.stages) > 0
+	switch {
+	case fs.Changed("load-rate") && f.loadRate == 0:
+		return usageErrorf("--load-rate must be > 0 requests/s, got 0 (without it, --concurrency workers send the load)")
+	case fs.Changed("load-rate") && fs.Changed("concurrency"):
+		return usageErrorf("--load-rate and --concurrency exclude each other: the load is a rate or a number of workers")
+	case stages && fs.Changed("concurrency"):
+		return usageErrorf("--stages and --concurrency exclude each other: the stages give the workers (10s:4)")
+	case stages && fs.Changed("load-rate"):
+		return usageErrorf("--stages and --load-rate exclude each other: write the rates in the stages, as 10s:5/s,10s:20/s")
+	case stages && fs.Changed("duration"):
+		return usageErrorf("--stages and --duration exclude each other: the stages' durations add up to the load window")
+	}
+	return nil
+}
+
+// openRate is the rate of open-loop load (with stages of rates, the
+// highest), zero for workers.
+func (f *scenarioFlags) openRate() float64 {
+	if f.stages.rates {
+		return f.stages.peak()
+	}
+	return f.loadRate
+}
+
+// workers is how many closed-loop workers the load may need at once.
+func (f *scenarioFlags) workers() int {
+	switch {
+	case f.openRate() > 0:
+		return 0
+	case len(f.stages.stages) > 0:
+		return int(f.stages.peak())
+	}
+	return f.concurrency
+}
+
 func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 	return probe.Options{
 		MainURL:         mainURL,
 		ComplexURL:      complexURL,
 		Baseline:        f.baseline,
 		Concurrency:     f.concurrency,
+		LoadRate:        f.openRate(),
+		Stages:          f.stages.stages,
 		Duration:        f.duration,
 		Rate:            f.rate,
 		Timeout:         f.timeout,

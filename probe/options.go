@@ -185,6 +185,9 @@ func (o Options) validateLoad() error {
 	default:
 		return nil
 	}
+	if len(o.Stages) > MaxStages {
+		return bad("stages", "at most %d stages, got %d", MaxStages, len(o.Stages))
+	}
 	var total time.Duration
 	for i, s := range o.Stages {
 		switch {
@@ -205,6 +208,10 @@ func (o Options) validateLoad() error {
 	}
 	return nil
 }
+
+// MaxStages bounds the stages of a run: each is measured apart, in about
+// a megabyte of histograms.
+const MaxStages = 100
 
 // maxStageWorkers bounds a stage's workers, each a goroutine and a
 // connection.

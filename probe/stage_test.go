@@ -198,7 +198,7 @@ func TestStagesAreJudgedApart(t *testing.T) {
 		t.Fatalf("%d stage results, want 2", len(res.Stages))
 	}
 	rest, busy := res.Stages[0], res.Stages[1]
-	if rest.ComplexLoaded.Count != 0 || rest.Verdict.Conclusive || !strings.Contains(rest.Verdict.Reason, "no load") {
+	if rest.ComplexLoaded.Count != 0 || rest.Verdict.Conclusive || !strings.Contains(rest.Verdict.Reason, "without load") {
 		t.Errorf("rest stage: %d complex requests, verdict %+v; want none, inconclusive for want of load", rest.ComplexLoaded.Count, rest.Verdict)
 	}
 	if rest.MainLoaded.Count < 10 || rest.MainLoaded.P99 > delay/2 {

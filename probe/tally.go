@@ -111,6 +111,10 @@ func (t *tally) fill(res *Result) {
 	p := newPlan(res.Options)
 	for i, st := range t.stages {
 		f := st.loaded(res.MainBaseline)
+		if p.stages[i].Level == 0 && f.complex.Count == 0 {
+			f.verdict.Conclusive, f.verdict.Starved = false, false
+			f.verdict.Reason = "a stage without load (level 0): nothing to judge"
+		}
 		start, end := res.LoadStart+p.start(i), res.LoadStart+p.ends[i]
 		res.Stages = append(res.Stages, StageResult{
 			Stage: p.stages[i], Start: start, End: end,

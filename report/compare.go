@@ -121,6 +121,14 @@ func WriteCompareText(w io.Writer, runs []*Report) error {
 	for _, line := range mergedWarnings(runs) {
 		fmt.Fprintln(bw, line)
 	}
+	for _, r := range runs {
+		if len(r.Stages) > 0 {
+			fmt.Fprintf(bw, "\n%s:", r.Name())
+			if err := writeStagesText(bw, r); err != nil {
+				return fmt.Errorf("write comparison: %w", err)
+			}
+		}
+	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write comparison: %w", err)
 	}

@@ -29,26 +29,33 @@ var requestsCSVHeader = []string{"run", "endpoint", "phase", "scheduled_ms", "st
 	"latency_ms", "uncorrected_ms", "status", "error"}
 
 // WriteCSV writes the statistics of runs for spreadsheets and scripts: a
-// header row, then a row per run, endpoint and phase. Latencies are in
-// milliseconds with three decimals; starved is the run's verdict.
+// header row, then a row per run, endpoint and phase, and per stage of the
+// load (phase "stage2_loaded"). Latencies are in milliseconds with three
+// decimals; starved is the run's verdict, or the stage's.
 func WriteCSV(w io.Writer, runs []*Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(statsCSVHeader); err != nil {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	for _, r := range runs {
+		var rows [][]string
 		for _, ps := range r.Rows() {
-			s := ps.Stats
-			row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase,
-				strconv.Itoa(s.Count), strconv.Itoa(s.OK), strconv.Itoa(s.Errors),
-				csvMs(s.MinMs), csvMs(s.P50Ms), csvMs(s.P90Ms), csvMs(s.P99Ms), csvMs(s.MaxMs), csvMs(s.MeanMs),
-				strconv.FormatBool(r.Verdict.Starved)}
-			if err := cw.Write(row); err != nil {
-				return fmt.Errorf("write CSV: %w", err)
-			}
+			rows = append(rows, statsCSVRow(r, ps, r.Verdict.Starved))
+		}
+		if err := cw.WriteAll(append(rows, stageCSVRows(r)...)); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
 		}
 	}
 	return flushCSV(cw)
+}
+
+// statsCSVRow is the CSV row of one row of r's statistics.
+func statsCSVRow(r *Report, ps Row, starved bool) []string {
+	s := ps.Stats
+	return []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase,
+		strconv.Itoa(s.Count), strconv.Itoa(s.OK), strconv.Itoa(s.Errors),
+		csvMs(s.MinMs), csvMs(s.P50Ms), csvMs(s.P90Ms), csvMs(s.P99Ms), csvMs(s.MaxMs), csvMs(s.MeanMs),
+		strconv.FormatBool(starved)}
 }
 
 // WriteRequestsCSV writes every request of runs, one row each after a

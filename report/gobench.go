@@ -44,14 +44,25 @@ func writeGobench(w io.Writer, runs []*Report, goos, goarch string) error {
 	for _, r := range runs {
 		run := benchName(r.Name())
 		e := r.Endpoints
-		for _, ps := range []struct {
+		type row struct {
 			bench, phase string
 			stats        StatsJSON
-		}{
+		}
+		rows := []row{
 			{"BenchmarkMain", phaseBaseline, e.Main.Baseline},
 			{"BenchmarkMain", phaseLoaded, e.Main.Loaded},
 			{"BenchmarkComplex", phaseLoaded, e.Complex.Loaded},
-		} {
+		}
+		for _, sr := range r.stageRows() {
+			bench := "BenchmarkComplex"
+			if sr.Endpoint == endpointMain {
+				bench = "BenchmarkMain"
+			}
+			if !strings.HasSuffix(sr.Phase, phaseUncorrected) { // left out, as above
+				rows = append(rows, row{bench, sr.Phase, *sr.Stats})
+			}
+		}
+		for _, ps := range rows {
 			if ps.stats.Count == 0 || ps.stats.MaxMs == 0 {
 				continue // nothing was answered: no latencies to track
 			}

@@ -65,6 +65,7 @@ type htmlRun struct {
 	Header      string
 	Scenario    string
 	Table       htmlTable
+	Stages      *htmlTable // one row per stage of the load, if any
 	Loop        string
 	Slowest     string
 	Notes       []string
@@ -128,6 +129,7 @@ func newHTMLRun(r *Report) htmlRun {
 		Header:   headerLine(r),
 		Scenario: scenarioLine(r),
 		Table:    latencyHTMLTable(r),
+		Stages:   stageHTMLTable(r),
 		Command:  r.Command,
 		Config:   configRows(r),
 	}
@@ -148,6 +150,10 @@ func newHTMLRun(r *Report) htmlRun {
 		}
 	}
 	run.Notes = append([]string{uncorrectedNote}, errorLines(r)...)
+	run.Notes = append(run.Notes, stageVerdictLines(r)...)
+	if line := loadSentLine(r); line != "" {
+		run.Notes = append(run.Notes, line)
+	}
 	for _, w := range warnings(r) {
 		run.Notes = append(run.Notes, w.String())
 	}

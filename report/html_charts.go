@@ -88,6 +88,7 @@ func shadeLoadWindow(s *svgCanvas, f frame, x scale, r *Report) {
 	w := loadWindow(r)
 	a, b := x.at(w.StartMs), x.at(w.EndMs)
 	s.rect(a, f.y, b-a, f.h, "window", "load window: "+FormatMs(w.StartMs)+" to "+FormatMs(w.EndMs))
+	markStages(s, f, x, r)
 }
 
 // emptyPanel is a panel with a message instead of a chart.

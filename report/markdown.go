@@ -44,10 +44,14 @@ func writeMarkdownRun(b *strings.Builder, r *Report) {
 			latencyCell(s, s.MaxMs)})
 	}
 	writeMarkdownTable(b, header, right, rows)
+	writeMarkdownStages(b, r)
 	if r.Loop != nil {
 		fmt.Fprintf(b, "\n%s\n", mdLine(LoopLine(r.Loop)))
 	}
 	bullets := []string{"`-U`" + mdText(strings.TrimPrefix(uncorrectedNote, "-U"))}
+	if line := loadSentLine(r); line != "" {
+		bullets = append(bullets, mdLine(line))
+	}
 	bullets = append(bullets, mapStrings(errorLines(r), mdLine)...)
 	for _, w := range warnings(r) {
 		bullets = append(bullets, mdLine(w.String()))
@@ -79,6 +83,12 @@ func writeMarkdownRuns(b *strings.Builder, runs []*Report) {
 		}
 	}
 	writeMarkdownList(b, mapStrings(append(more, mergedWarnings(runs)...), mdLine))
+	for _, r := range runs {
+		if len(r.Stages) > 0 {
+			fmt.Fprintf(b, "\n%s:\n", mdLine(r.Name()))
+			writeMarkdownStages(b, r)
+		}
+	}
 }
 
 // writeMarkdownTable writes a table whose columns are right-aligned where

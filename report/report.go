@@ -29,16 +29,21 @@ type Report struct {
 	// empty when none was given; see Name.
 	Label string `json:"label,omitempty"`
 	// Command is the command line that produced the report.
-	Command           string            `json:"command,omitempty"`
-	Started           time.Time         `json:"started"`
-	ElapsedMs         float64           `json:"elapsed_ms"`
-	Partial           bool              `json:"partial"`
-	Config            Config            `json:"config"`
-	Endpoints         Endpoints         `json:"endpoints"`
-	Verdict           VerdictJSON       `json:"verdict"`
-	GeneratorLagP99Ms float64           `json:"generator_lag_p99_ms"`
-	LoadWindow        Window            `json:"load_window"`
-	Loop              *target.LoopStats `json:"loop,omitempty"`
+	Command           string      `json:"command,omitempty"`
+	Started           time.Time   `json:"started"`
+	ElapsedMs         float64     `json:"elapsed_ms"`
+	Partial           bool        `json:"partial"`
+	Config            Config      `json:"config"`
+	Endpoints         Endpoints   `json:"endpoints"`
+	Verdict           VerdictJSON `json:"verdict"`
+	GeneratorLagP99Ms float64     `json:"generator_lag_p99_ms"`
+	LoadWindow        Window      `json:"load_window"`
+	// LoadApplied is how many ComplexHandler requests per second were sent
+	// over the load window.
+	LoadApplied float64 `json:"load_applied"`
+	// Stages holds what each stage of the load measured (--stages).
+	Stages []StageJSON       `json:"stages,omitempty"`
+	Loop   *target.LoopStats `json:"loop,omitempty"`
 	// Notes are warnings for the reader.
 	Notes []string `json:"notes,omitempty"`
 	// Explanation says in plain words what the run measured.
@@ -56,18 +61,22 @@ type Report struct {
 
 // Config is the configuration a run was made with.
 type Config struct {
-	ComplexDelayMs    float64 `json:"complex_delay_ms"`
-	Pool              int     `json:"pool"`
-	Work              string  `json:"work"`
-	GIL               bool    `json:"gil"`
-	Concurrency       int     `json:"concurrency"`
-	Rate              float64 `json:"rate"`
-	Baseline          int     `json:"baseline"`
-	DurationMs        float64 `json:"duration_ms"`
-	TimeoutMs         float64 `json:"timeout_ms"`
-	StarveThresholdMs float64 `json:"starve_threshold_ms"`
-	MainPath          string  `json:"main_path"`
-	ComplexPath       string  `json:"complex_path"`
+	ComplexDelayMs float64 `json:"complex_delay_ms"`
+	Pool           int     `json:"pool"`
+	Work           string  `json:"work"`
+	GIL            bool    `json:"gil"`
+	Concurrency    int     `json:"concurrency"`
+	// LoadRate is the rate of open-loop load (--load-rate), zero for
+	// workers; with Stages, the highest stage's.
+	LoadRate          float64     `json:"load_rate,omitempty"`
+	Stages            []StagePlan `json:"stages,omitempty"`
+	Rate              float64     `json:"rate"`
+	Baseline          int         `json:"baseline"`
+	DurationMs        float64     `json:"duration_ms"`
+	TimeoutMs         float64     `json:"timeout_ms"`
+	StarveThresholdMs float64     `json:"starve_threshold_ms"`
+	MainPath          string      `json:"main_path"`
+	ComplexPath       string      `json:"complex_path"`
 }
 
 // Endpoints holds the latency statistics of each endpoint in each phase.
@@ -143,6 +152,9 @@ type RequestJSON struct {
 	Detail        string  `json:"detail,omitempty"`
 	// Repeat is the run (from 1) of a --repeat report the request belongs to.
 	Repeat int `json:"repeat,omitempty"`
+	// Stage is the index in Stages of the stage a loaded request was due
+	// in, from 0 (omitted).
+	Stage int `json:"stage,omitempty"`
 }
 
 // Meta is what a report says about a run beyond its measurements: what was
@@ -183,6 +195,8 @@ func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
 		Verdict:           newVerdict(res.Verdict),
 		GeneratorLagP99Ms: millis(res.GeneratorLagP99),
 		LoadWindow:        Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)},
+		LoadApplied:       res.LoadApplied,
+		Stages:            newStages(res),
 		Loop:              loop,
 		Requests:          make([]RequestJSON, 0, len(res.Records)),
 	}
@@ -307,6 +321,7 @@ func newRequest(rec probe.Record) RequestJSON {
 		Status:        rec.Status,
 		Error:         string(rec.Err),
 		Detail:        rec.Detail,
+		Stage:         rec.Stage,
 	}
 }
 
@@ -323,6 +338,7 @@ func (q RequestJSON) record() probe.Record {
 		Status:    q.Status,
 		Err:       probe.ErrorClass(q.Error),
 		Detail:    q.Detail,
+		Stage:     q.Stage,
 	}
 }
 

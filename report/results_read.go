@@ -124,6 +124,10 @@ func readResults(br *bufio.Reader, lim limits) (*Report, []string, error) {
 	}
 	res := &probe.Result{Started: h.Started}
 	res.Options.StarveThreshold = fromMillis(h.Config.StarveThresholdMs)
+	if len(h.Config.Stages) > probe.MaxStages {
+		return nil, nil, fmt.Errorf("%w: its header names %d stages, more than a run has (%d)", ErrTooLarge, len(h.Config.Stages), probe.MaxStages)
+	}
+	res.Options.LoadRate, res.Options.Stages = h.Config.LoadRate, probeStages(h.Config.Stages)
 	var trailer *resultsTrailer
 	var bad skipped
 	var recs recordChunks

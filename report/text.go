@@ -38,6 +38,12 @@ func WriteText(w io.Writer, r *Report) error {
 	for _, line := range errorLines(r) {
 		fmt.Fprintln(bw, line)
 	}
+	if line := loadSentLine(r); line != "" {
+		fmt.Fprintln(bw, line)
+	}
+	if err := writeStagesText(bw, r); err != nil {
+		return fmt.Errorf("write text report: %w", err)
+	}
 	fmt.Fprintln(bw)
 	fmt.Fprintln(bw, VerdictLine(r.Verdict))
 	if r.Loop != nil {
@@ -80,13 +86,8 @@ func scenarioLine(r *Report) string {
 	if complexPath == "" {
 		complexPath = "/complex"
 	}
-	workers := "workers"
-	if c.Concurrency == 1 {
-		workers = "worker"
-	}
-	return fmt.Sprintf("baseline %d x GET %s, load: %d %s x GET %s for %s, probes GET %s at %s/s",
-		c.Baseline, mainPath, c.Concurrency, workers, complexPath, shortMs(c.DurationMs),
-		mainPath, strconv.FormatFloat(c.Rate, 'g', -1, 64))
+	return fmt.Sprintf("baseline %d x GET %s, load: %s, probes GET %s at %s/s",
+		c.Baseline, mainPath, loadPhrase(r, complexPath), mainPath, strconv.FormatFloat(c.Rate, 'g', -1, 64))
 }
 
 // tableRow is one row of the latency table.

@@ -127,6 +127,9 @@ func (tl *timeline) lines() []string {
 	}
 	out := []string{fmt.Sprintf("Timeline of the run: %s, one column = %s", shortMs(tl.span), FormatMs(tl.dt))}
 	out = append(out, tl.loadWindow())
+	if row, ok := tl.stageLane(); ok {
+		out = append(out, row)
+	}
 	out = append(out, tl.complexLanes()...)
 	out = append(out, tl.mainChart()...)
 	if row, ok := tl.failedMain(); ok {
@@ -147,6 +150,7 @@ func (tl *timeline) loadWindow() string {
 	for c := a; c <= b; c++ {
 		cells[c].glyph = "─"
 	}
+	tl.markStageStarts(cells)
 	cells[a].glyph, cells[b].glyph = "├", "┤"
 	if a == b {
 		cells[a].glyph = "│"
