@@ -141,21 +141,27 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 	case isLatency:
 		got = FormatMs(v)
 	}
-	switch e.Op {
+	return Holds(v, e.Op, e.Value), got
+}
+
+// Holds reports whether v op bound holds, for the operators of an
+// expectation: < <= > >= == !=.
+func Holds(v float64, op string, bound float64) bool {
+	switch op {
 	case "<":
-		ok = v < e.Value
+		return v < bound
 	case "<=":
-		ok = v <= e.Value
+		return v <= bound
 	case ">":
-		ok = v > e.Value
+		return v > bound
 	case ">=":
-		ok = v >= e.Value
+		return v >= bound
 	case "==":
-		ok = v == e.Value
+		return v == bound
 	case "!=":
-		ok = v != e.Value
+		return v != bound
 	}
-	return ok, got
+	return false
 }
 
 // figure reads the statistic e names from r, with the row it comes from.
