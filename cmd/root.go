@@ -69,6 +69,7 @@ Exit codes:
 	root.AddCommand(
 		NewCmdRun(io),
 		NewCmdCompare(io),
+		NewCmdSweep(io),
 		NewCmdDiff(io),
 		NewCmdReport(io),
 		NewCmdServe(io),

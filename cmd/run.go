@@ -64,16 +64,22 @@ partial report is still printed).`,
 		},
 	}
 	f := c.Flags()
+	o.register(f)
+	o.Output.registerResults(f)
+	o.Output.registerTimeline(f)
+	f.StringSliceVar(&o.Expect, "expect", nil, "exit 1 unless these hold: starved, not-starved or a threshold like main.loaded.p99<100ms (repeatable, comma-separated)")
+	return c
+}
+
+// register adds the flags that say what to measure and how, shared by run
+// and sweep.
+func (o *RunOptions) register(f *pflag.FlagSet) {
 	o.Target.register(f, true)
 	o.Scenario.register(f)
 	o.Output.register(f)
-	o.Output.registerResults(f)
-	o.Output.registerTimeline(f)
 	f.StringVar(&o.TargetURL, "target", "", "probe this external server (base URL) instead of the embedded target")
 	f.StringVar(&o.MainPath, "main-path", target.MainPath, "MainHandler's path on the target")
 	f.StringVar(&o.ComplexPath, "complex-path", target.ComplexPath, "ComplexHandler's path on the target")
-	f.StringSliceVar(&o.Expect, "expect", nil, "exit 1 unless these hold: starved, not-starved or a threshold like main.loaded.p99<100ms (repeatable, comma-separated)")
-	return c
 }
 
 // Run validates the options, runs the scenario and writes the report.

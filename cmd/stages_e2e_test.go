@@ -35,13 +35,19 @@ type stagedReport struct {
 	} `json:"stages"`
 }
 
+// decodeAs reads the JSON document s as a T, or fails the test.
+func decodeAs[T any](t *testing.T, s string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("stdout is not the JSON document wanted: %v\n%s", err, s)
+	}
+	return v
+}
+
 func decodeStaged(t *testing.T, s string) stagedReport {
 	t.Helper()
-	var r stagedReport
-	if err := json.Unmarshal([]byte(s), &r); err != nil {
-		t.Fatalf("stdout is not one JSON report: %v\n%s", err, s)
-	}
-	return r
+	return decodeAs[stagedReport](t, s)
 }
 
 func TestRunStages(t *testing.T) {
