@@ -54,7 +54,8 @@ LO,HI searches: it doubles from LO while the SLO holds, then bisects down to
 load-rate, pool, complex-delay or rate (pool and complex-delay on the
 embedded target); the other flags of run apply to every point. A point that
 lands within 10% of the SLO's line is measured again, up to three times, and
-the majority decides.
+the majority decides; so is one whose run gave no verdict (the generator
+fell behind, say), up to three times before the sweep stops.
 
 --slo (repeatable) is what each point must meet: not-starved (the default)
 or a threshold such as main.loaded.p99<50ms. --expect puts a bound on the

@@ -141,7 +141,7 @@ func (s *sweeper) run(ctx context.Context) error {
 func (s *sweeper) measurePoint(ctx context.Context, v float64) (bool, error) {
 	label := s.o.param.name + " " + s.o.param.unit.Format(v)
 	var runs []*report.Report
-	metRuns := 0
+	metRuns, unjudged := 0, 0
 	for len(runs) < maxRuns {
 		if err := s.drain(ctx); err != nil {
 			s.add(v, runs, metRuns)
@@ -162,6 +162,11 @@ func (s *sweeper) measurePoint(ctx context.Context, v float64) (bool, error) {
 			return false, errInterrupted
 		}
 		if why := failure(rep); why != "" {
+			// A run without a verdict (the generator fell behind, say)
+			// places the point nowhere: measure it again, a few times.
+			if unjudged++; !rep.Verdict.Conclusive && unjudged < maxRuns {
+				continue
+			}
 			s.add(v, append(runs, rep), metRuns)
 			return false, stopError{fmt.Sprintf("at %s the run failed: %s", label, why)}
 		}
