@@ -58,6 +58,14 @@ package cmd_test
 // the lab must state D-dependent thresholds in proportion to D (0.25·D, not
 // "30ms"), which it should anyway.
 //
+// # Sweeps
+//
+// A `blockprobe sweep` runs like any command, its --slo values scaled as
+// --expect's. A sweep over complex-delay (--vary complex-delay=...,
+// --find-max complex-delay) runs as written: its delays are what it
+// measures, and the lab keeps them short. A sweep's output is a sweep, not
+// a report, so its block checks exit codes and text (exit, says) only.
+//
 // # Real servers
 //
 // A block with info string "sh lab-server" holds one command line that starts
@@ -365,7 +373,9 @@ func prepareCommand(line string, srv *labServer, url string, needJSON bool) (lab
 	args = args[1:] // "blockprobe"
 	c := labCommand{f: 1}
 	target, ti, teq := flagValue(args, "--target")
-	if ti >= 0 {
+	if sweepsDelay(args) {
+		// The delays are the sweep's subject: kept as written.
+	} else if ti >= 0 {
 		if srv == nil {
 			return c, errors.New("--target without a lab-server block before it")
 		}
@@ -396,9 +406,9 @@ func prepareCommand(line string, srv *labServer, url string, needJSON bool) (lab
 	}
 	for i := 0; i < len(args); i++ {
 		switch {
-		case args[i] == "--expect" && i+1 < len(args):
+		case (args[i] == "--expect" || args[i] == "--slo") && i+1 < len(args):
 			args[i+1] = scaleThresholds(args[i+1], c.f)
-		case strings.HasPrefix(args[i], "--expect="):
+		case strings.HasPrefix(args[i], "--expect=") || strings.HasPrefix(args[i], "--slo="):
 			args[i] = scaleThresholds(args[i], c.f)
 		}
 	}
@@ -419,6 +429,17 @@ func prepareCommand(line string, srv *labServer, url string, needJSON bool) (lab
 		c.json = append(j, "--format", "json")
 	}
 	return c, nil
+}
+
+// sweepsDelay reports whether args (without "blockprobe") are a sweep over
+// the complex delay.
+func sweepsDelay(args []string) bool {
+	if len(args) == 0 || args[0] != "sweep" {
+		return false
+	}
+	vary, _, _ := flagValue(args, "--vary")
+	findMax, _, _ := flagValue(args, "--find-max")
+	return strings.HasPrefix(vary, "complex-delay=") || findMax == "complex-delay"
 }
 
 // labRun is what one command did.
@@ -484,6 +505,11 @@ func runLabBlock(t *testing.T, b labBlock) {
 			needWritten = true
 		default:
 			needJSON = true
+		}
+	}
+	for _, c := range b.commands {
+		if needJSON && strings.HasPrefix(c, "blockprobe sweep ") {
+			t.Fatalf("LAB.md:%d: a sweep's block checks exit codes and text only (exit, says), not %q", b.line, b.check)
 		}
 	}
 	var srv *labServer
