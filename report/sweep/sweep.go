@@ -141,12 +141,39 @@ func (s *Sweep) Settle() {
 			s.Capacity = ptr(p.Value)
 		case s.FirstBroken == nil:
 			s.FirstBroken = ptr(p.Value)
+		case p.Met && s.growsBetter():
 		case p.Met:
 			s.Notes = append(s.Notes, fmt.Sprintf("%s met the SLO although %s, lower, broke it: the figure is noisy near the line, or does not grow with the %s",
 				p.Label, s.Unit.Format(*s.FirstBroken), s.Parameter))
 		}
 	}
+	if s.growsBetter() {
+		for _, p := range s.Points {
+			if p.Met {
+				s.Notes = append(s.Notes, fmt.Sprintf("the SLO breaks below %s and holds from it up: more %s helps here, so the capacity (the largest value that meets it below one that breaks it) does not apply; the smallest that met it is %s",
+					p.Label, s.Parameter, p.Label))
+				break
+			}
+		}
+	}
 	s.Summary = s.summary()
+}
+
+// growsBetter reports whether the points broke the SLO up to a value and
+// met it from there on, as a larger pool does for a queue: the opposite of
+// a load.
+func (s *Sweep) growsBetter() bool {
+	if len(s.Points) < 2 || s.Points[0].Met || !s.Points[len(s.Points)-1].Met {
+		return false
+	}
+	met := false
+	for _, p := range s.Points {
+		if met && !p.Met {
+			return false
+		}
+		met = met || p.Met
+	}
+	return true
 }
 
 // sloText says the SLO for people.

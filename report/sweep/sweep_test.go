@@ -90,6 +90,8 @@ func TestCapacity(t *testing.T) {
 			"at least 30ms: every complex-delay tried met the SLO (not starved); try higher values", 0},
 		{"a met value above a broken one does not count", map[float64]bool{10: true, 30: false, 100: true}, "10ms", "30ms",
 			"10ms, the largest complex-delay that met the SLO (not starved); 30ms broke it", 1},
+		{"more helps: the smallest value that met it is noted", map[float64]bool{10: false, 30: false, 100: true, 300: true}, "none", "10ms",
+			"none: complex-delay 10ms, the lowest tried, already broke the SLO (not starved)", 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
