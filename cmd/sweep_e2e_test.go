@@ -93,7 +93,7 @@ func TestSweepFormats(t *testing.T) {
 	}{
 		{"markdown", []string{"### blockprobe sweep", "**Capacity: at least 40/s", "| rate | main p50 |"}},
 		{"csv", []string{"parameter,value,unit,measured,met", "\nrate,40,per_s,2,true,"}},
-		{"html", []string{"<svg", `href="#point-2"`, `id="point-1"`, "Capacity: &gt;= 40/s", "blockprobe run: embedded target, mode async"}},
+		{"html", []string{"<svg", `href="#point-2"`, `id="point-1"`, "Capacity: at least 40/s", "blockprobe run: embedded target, mode async"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.format, func(t *testing.T) {

@@ -21,11 +21,11 @@ var htmlTemplate = template.Must(template.New("sweep").Parse(htmlTemplateText))
 
 // htmlPage is what the template renders.
 type htmlPage struct {
-	Title, Command, Summary, CapacityLabel, SLOLabel string
-	Header, Notes                                    []string
-	NoCapacity                                       bool
-	Chart                                            template.HTML
-	Table                                            struct {
+	Title, Command, Summary, SLOLabel string
+	Header, Notes                     []string
+	NoCapacity                        bool
+	Chart                             template.HTML
+	Table                             struct {
 		Header []string
 		Right  []bool
 		Rows   [][]string
@@ -49,7 +49,7 @@ type htmlPoint struct {
 func WriteHTML(w io.Writer, s *Sweep) error {
 	p := htmlPage{
 		Title: "blockprobe sweep: " + s.Parameter + ", capacity " + s.CapacityLabel(), Command: s.Command,
-		Summary: s.Summary, CapacityLabel: s.CapacityLabel(), Header: s.headerLines(), Notes: s.noteLines(),
+		Summary: s.Summary, Header: s.headerLines(), Notes: s.noteLines(),
 		NoCapacity: s.Capacity == nil, Chart: s.svgChart(),
 	}
 	p.SLOLabel = sloLabel(s)
