@@ -9,8 +9,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // decodeJSON decodes a report or a comparison and says which it was. It
@@ -84,7 +82,7 @@ type reportObject struct {
 	fields      map[string]json.RawMessage
 	requests    []RequestJSON
 	hasRequests bool
-	lagSamples  []target.LagSample
+	lagSamples  []LagSample
 	runs        []*Report
 	runWarnings []string // of the runs
 	hasRuns     bool

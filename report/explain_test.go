@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/blockprobe/blockprobe/target"
 )
 
 func TestExplanationGolden(t *testing.T) {
@@ -28,7 +26,7 @@ func TestExplanationFacts(t *testing.T) {
 	cpu.Mode, cpu.Config.Work = "async", "cpu"
 	gil := fixtureReport(t, "blocking_starved")
 	gil.Mode, gil.Config.Work, gil.Config.GIL = "pooled", "cpu", true
-	gil.Loop.GIL = &target.GILStats{LoopWaitMs: 1700, LoopWaitMaxMs: 170, ForcedSwitches: 348}
+	gil.Loop.GIL = &GIL{LoopWaitMs: 1700, LoopWaitMaxMs: 170, ForcedSwitches: 348}
 	gil.Loop.SlowestCallbackMs, gil.Loop.SlowestHandler = 0.2, "MainHandler" // the loop's callbacks are short
 	cases := []struct {
 		name  string

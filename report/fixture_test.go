@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/blockprobe/blockprobe/probe"
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // Fixed inputs for the tests: hand-built runs with explicit records, so the
@@ -75,8 +74,8 @@ func blockingRun() *probe.Result {
 	})
 }
 
-func blockingLoop() *target.LoopStats {
-	return &target.LoopStats{
+func blockingLoop() *Loop {
+	return &Loop{
 		WindowMs: 5012.5, Callbacks: 143, SlowestCallbackMs: 5000.31, SlowestHandler: "ComplexHandler",
 		LagP50Ms: 2480.2, LagP99Ms: 4950.7, LagMaxMs: 4990.1, BusyFraction: 0.9981, LongestQueue: 100,
 	}
@@ -104,8 +103,8 @@ func asyncRun() *probe.Result {
 	})
 }
 
-func asyncLoop() *target.LoopStats {
-	return &target.LoopStats{
+func asyncLoop() *Loop {
+	return &Loop{
 		WindowMs: 5003.1, Callbacks: 812, SlowestCallbackMs: 0.21, SlowestHandler: "MainHandler",
 		LagP50Ms: 0.06, LagP99Ms: 0.15, LagMaxMs: 0.4, BusyFraction: 0.012, LongestQueue: 1,
 	}
@@ -189,8 +188,8 @@ func partialRun() *probe.Result {
 	})
 }
 
-func partialLoop() *target.LoopStats {
-	return &target.LoopStats{
+func partialLoop() *Loop {
+	return &Loop{
 		WindowMs: 2004.2, Callbacks: 23, SlowestCallbackMs: 2000.4, SlowestHandler: "ComplexHandler",
 		LagP50Ms: 990.3, LagP99Ms: 1980.6, LagMaxMs: 2000.2, BusyFraction: 0.995, LongestQueue: 40,
 	}
@@ -201,7 +200,7 @@ type fixture struct {
 	name string
 	meta Meta
 	res  *probe.Result
-	loop *target.LoopStats
+	loop *Loop
 }
 
 func (f fixture) report() *Report { return New(f.meta, f.res, f.loop) }

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // FormatDuration renders d for people: whole microseconds below 1ms
@@ -112,7 +110,7 @@ func VerdictLine(v VerdictJSON) string {
 // LoopLine summarises the event loop's instrumentation in one line: the
 // slowest callback and its handler, loop lag, how busy the loop was, its
 // longest queue, and the pool and GIL when they were in play.
-func LoopLine(l *target.LoopStats) string {
+func LoopLine(l *Loop) string {
 	if l == nil {
 		return ""
 	}

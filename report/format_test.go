@@ -3,8 +3,6 @@ package report
 import (
 	"testing"
 	"time"
-
-	"github.com/blockprobe/blockprobe/target"
 )
 
 func TestFormatDuration(t *testing.T) {
@@ -144,20 +142,20 @@ func TestVerdictLine(t *testing.T) {
 }
 
 func TestLoopLine(t *testing.T) {
-	blocked := target.LoopStats{
+	blocked := Loop{
 		SlowestCallbackMs: 4960, SlowestHandler: "ComplexHandler", LagP99Ms: 4950, LagMaxMs: 4960,
 		BusyFraction: 0.97, LongestQueue: 99,
 	}
 	const blockedWant = "Loop: slowest callback 4.96s in ComplexHandler; lag p99 4.95s (max 4.96s); busy 97%; longest queue 99"
 	pooled := blocked
-	pooled.Pool = &target.PoolStats{Size: 5, Busy: 2, MaxBusy: 5, LongestQueue: 5}
+	pooled.Pool = &Pool{Size: 5, Busy: 2, MaxBusy: 5, LongestQueue: 5}
 	withGIL := pooled
-	withGIL.GIL = &target.GILStats{SwitchIntervalMs: 5, ForcedSwitches: 812, LoopWaitMs: 1234.5, LoopWaitMaxMs: 5.1}
-	anonymous := target.LoopStats{SlowestCallbackMs: 0.2, LagP99Ms: 0.15, LagMaxMs: 0.4}
+	withGIL.GIL = &GIL{SwitchIntervalMs: 5, ForcedSwitches: 812, LoopWaitMs: 1234.5, LoopWaitMaxMs: 5.1}
+	anonymous := Loop{SlowestCallbackMs: 0.2, LagP99Ms: 0.15, LagMaxMs: 0.4}
 
 	tests := []struct {
 		name string
-		in   *target.LoopStats
+		in   *Loop
 		want string
 	}{
 		{"nil", nil, ""},

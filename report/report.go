@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/blockprobe/blockprobe/probe"
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // Report is the canonical, serialisable document of one run: the JSON
@@ -29,23 +28,23 @@ type Report struct {
 	// empty when none was given; see Name.
 	Label string `json:"label,omitempty"`
 	// Command is the command line that produced the report.
-	Command           string            `json:"command,omitempty"`
-	Started           time.Time         `json:"started"`
-	ElapsedMs         float64           `json:"elapsed_ms"`
-	Partial           bool              `json:"partial"`
-	Config            Config            `json:"config"`
-	Endpoints         Endpoints         `json:"endpoints"`
-	Verdict           VerdictJSON       `json:"verdict"`
-	GeneratorLagP99Ms float64           `json:"generator_lag_p99_ms"`
-	LoadWindow        Window            `json:"load_window"`
-	Loop              *target.LoopStats `json:"loop,omitempty"`
+	Command           string      `json:"command,omitempty"`
+	Started           time.Time   `json:"started"`
+	ElapsedMs         float64     `json:"elapsed_ms"`
+	Partial           bool        `json:"partial"`
+	Config            Config      `json:"config"`
+	Endpoints         Endpoints   `json:"endpoints"`
+	Verdict           VerdictJSON `json:"verdict"`
+	GeneratorLagP99Ms float64     `json:"generator_lag_p99_ms"`
+	LoadWindow        Window      `json:"load_window"`
+	Loop              *Loop       `json:"loop,omitempty"`
 	// Notes are warnings for the reader.
 	Notes []string `json:"notes,omitempty"`
 	// Explanation says in plain words what the run measured.
 	Explanation *Explanation `json:"explanation,omitempty"`
 	// LagSamples is the loop's heartbeat over the run (embedded target
 	// only): when each beat ran, from the start of the run, and how late.
-	LagSamples []target.LagSample `json:"lag_samples,omitempty"`
+	LagSamples []LagSample `json:"lag_samples,omitempty"`
 	// RecordsDropped counts the requests left out of Requests to bound
 	// memory (--max-records); the statistics include them.
 	RecordsDropped int `json:"records_dropped,omitempty"`
@@ -161,7 +160,7 @@ const TargetEmbedded = "embedded"
 // New builds the report of a summarised run. loop is the embedded target's
 // loop instrumentation, nil for an external target; a note then says that
 // loop figures are unavailable.
-func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
+func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 	r := &Report{
 		Version:   reportVersion,
 		Mode:      meta.Mode,

@@ -9,7 +9,6 @@ import (
 	"io"
 
 	"github.com/blockprobe/blockprobe/probe"
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // resultsPrefix starts every results stream: its header is marshalled from
@@ -192,7 +191,7 @@ func readResults(br *bufio.Reader, lim limits) (*Report, []string, error) {
 // rebuild completes res from the stream's trailer, or, without one, marks
 // it partial and ends it with its last request; it returns the loop's
 // figures, if any.
-func rebuild(res *probe.Result, trailer *resultsTrailer) *target.LoopStats {
+func rebuild(res *probe.Result, trailer *resultsTrailer) *Loop {
 	if trailer == nil {
 		res.Partial = true
 		for _, rec := range res.Records {

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // withLagSamples gives r the heartbeats of a loop beating every 10ms that
@@ -15,7 +13,7 @@ import (
 // monitorEventLoopDelay does. blockEnd 0 means never blocked.
 func withLagSamples(r *Report, blockStart, blockEnd float64) *Report {
 	span := spanMs(r)
-	var samples []target.LagSample
+	var samples []LagSample
 	for at := 10.0; at <= span; at += 10 {
 		if blockEnd > 0 && at > blockStart && at < blockEnd {
 			continue
@@ -24,7 +22,7 @@ func withLagSamples(r *Report, blockStart, blockEnd float64) *Report {
 		if blockEnd > 0 && at >= blockEnd && at < blockEnd+10 {
 			lag = blockEnd - blockStart
 		}
-		samples = append(samples, target.LagSample{AtMs: at, LagMs: lag})
+		samples = append(samples, LagSample{AtMs: at, LagMs: lag})
 	}
 	r.LagSamples = samples
 	return r
