@@ -17,7 +17,7 @@ type Comparison struct {
 }
 
 // WriteCompareJSON writes runs as an indented Comparison followed by a
-// newline. DecodeAny reads it back.
+// newline. ReadDocument reads it back.
 func WriteCompareJSON(w io.Writer, runs []*Report) error {
 	if runs == nil {
 		runs = []*Report{} // "runs": [], not null
@@ -46,27 +46,27 @@ type compareColumn struct {
 // errors, the loop's slowest callback and the verdict.
 var compareColumns = []compareColumn{
 	{"\nRUN", "run", false, (*Report).Name},
-	{"IDLE\nP50", "main idle p50", true, mainBaseline(func(s StatsJSON) float64 { return s.P50Ms })},
-	{"IDLE\nP99", "main idle p99", true, mainBaseline(func(s StatsJSON) float64 { return s.P99Ms })},
-	{"LOADED\nP50", "main loaded p50", true, mainLoaded(func(s StatsJSON) float64 { return s.P50Ms })},
-	{"LOADED\nP99", "main loaded p99", true, mainLoaded(func(s StatsJSON) float64 { return s.P99Ms })},
-	{"LOADED\nMAX", "main loaded max", true, mainLoaded(func(s StatsJSON) float64 { return s.MaxMs })},
-	{"COMPLEX\nP50", "complex p50", true, complexLoaded(func(s StatsJSON) float64 { return s.P50Ms })},
-	{"COMPLEX\nMAX", "complex max", true, complexLoaded(func(s StatsJSON) float64 { return s.MaxMs })},
+	{"IDLE\nP50", "main idle p50", true, mainBaseline(func(s Stats) float64 { return s.P50Ms })},
+	{"IDLE\nP99", "main idle p99", true, mainBaseline(func(s Stats) float64 { return s.P99Ms })},
+	{"LOADED\nP50", "main loaded p50", true, mainLoaded(func(s Stats) float64 { return s.P50Ms })},
+	{"LOADED\nP99", "main loaded p99", true, mainLoaded(func(s Stats) float64 { return s.P99Ms })},
+	{"LOADED\nMAX", "main loaded max", true, mainLoaded(func(s Stats) float64 { return s.MaxMs })},
+	{"COMPLEX\nP50", "complex p50", true, complexLoaded(func(s Stats) float64 { return s.P50Ms })},
+	{"COMPLEX\nMAX", "complex max", true, complexLoaded(func(s Stats) float64 { return s.MaxMs })},
 	{"\nERRORS", "errors", true, func(r *Report) string { return strconv.Itoa(totalErrors(r)) }},
 	{"SLOWEST\nCALLBACK", "slowest callback", false, slowestCallback},
 	{"\nVERDICT", "verdict", false, func(r *Report) string { return verdictWord(r.Verdict) }},
 }
 
-func mainBaseline(stat func(StatsJSON) float64) func(*Report) string {
+func mainBaseline(stat func(Stats) float64) func(*Report) string {
 	return func(r *Report) string { s := r.Endpoints.Main.Baseline; return latencyCell(s, stat(s)) }
 }
 
-func mainLoaded(stat func(StatsJSON) float64) func(*Report) string {
+func mainLoaded(stat func(Stats) float64) func(*Report) string {
 	return func(r *Report) string { s := r.Endpoints.Main.Loaded; return latencyCell(s, stat(s)) }
 }
 
-func complexLoaded(stat func(StatsJSON) float64) func(*Report) string {
+func complexLoaded(stat func(Stats) float64) func(*Report) string {
 	return func(r *Report) string { s := r.Endpoints.Complex.Loaded; return latencyCell(s, stat(s)) }
 }
 
@@ -91,7 +91,7 @@ func slowestCallback(r *Report) string {
 }
 
 // verdictWord is the verdict in a word: "STARVED", "ok" or "inconclusive".
-func verdictWord(v VerdictJSON) string {
+func verdictWord(v Verdict) string {
 	switch {
 	case !v.Conclusive:
 		return "inconclusive"

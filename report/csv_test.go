@@ -91,7 +91,7 @@ func TestWriteRequestsCSV(t *testing.T) {
 		t.Fatalf("%d rows, want one per request (%d)", len(rows), want)
 	}
 	for i, row := range rows {
-		r, q := runs[0], RequestJSON{}
+		r, q := runs[0], Request{}
 		if i < len(r.Requests) {
 			q = r.Requests[i]
 		} else {

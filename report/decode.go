@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 )
 
@@ -94,27 +93,4 @@ func readDocument(r io.Reader, lim limits) (*Document, error) {
 		return nil, err
 	}
 	return checkDocument(&Document{Runs: runs, Comparison: comparison, Warnings: warns})
-}
-
-// DecodeAny is ReadDocument for its runs alone.
-func DecodeAny(r io.Reader) ([]*Report, error) {
-	doc, err := ReadDocument(r)
-	if err != nil {
-		return nil, err
-	}
-	return doc.Runs, nil
-}
-
-// Decode reads a report written by WriteJSON, so that a saved run can be
-// rendered again. Input that is not such a report, including the
-// {"runs": [...]} document of compare, is an error wrapping ErrNotReport.
-func Decode(r io.Reader) (*Report, error) {
-	runs, comparison, _, err := decodeJSON(&capped{r: r, n: MaxDocumentBytes, what: "a JSON report"}, defaultLimits)
-	switch {
-	case comparison:
-		return nil, fmt.Errorf(`%w: it holds several runs ("runs"), as written by compare`, ErrNotReport)
-	case err != nil:
-		return nil, err
-	}
-	return runs[0], nil
 }

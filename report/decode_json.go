@@ -80,7 +80,7 @@ func jsonNames(t reflect.Type) map[string]bool {
 // members a report does not have only named.
 type reportObject struct {
 	fields      map[string]json.RawMessage
-	requests    []RequestJSON
+	requests    []Request
 	hasRequests bool
 	lagSamples  []LagSample
 	runs        []*Report
@@ -279,7 +279,7 @@ func (o reportObject) report() (*Report, error) {
 	}
 	rep.Requests, rep.LagSamples = o.requests, o.lagSamples
 	if rep.Requests == nil {
-		rep.Requests = []RequestJSON{}
+		rep.Requests = []Request{}
 	}
 	return &rep, nil
 }

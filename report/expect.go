@@ -164,8 +164,8 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 // infinite once more than 1-p of the requests went unanswered, the max and
 // the mean once any did, and every latency of a row without requests. An
 // upper bound on a row of timeouts must fail, never pass on a zero.
-func (e Expectation) figure(r *Report) (float64, bool, StatsJSON) {
-	var s StatsJSON
+func (e Expectation) figure(r *Report) (float64, bool, Stats) {
+	var s Stats
 	if row := r.Stats(e.Endpoint, e.Phase); row != nil {
 		s = *row
 	}

@@ -118,7 +118,7 @@ func FuzzParseExpectations(f *testing.F) {
 // cover answered requests only, and an unanswered request is the slowest.
 func TestExpectationsOnUnansweredRows(t *testing.T) {
 	r := fixtureReport(t, "blocking_partial") // every probe under load stalled
-	r.Endpoints.Main.Baseline = StatsJSON{}   // and no baseline was measured
+	r.Endpoints.Main.Baseline = Stats{}       // and no baseline was measured
 	cases := []struct {
 		exp  string
 		ok   bool

@@ -182,4 +182,4 @@ func wrap(text string, width int, indent string) string {
 
 // Answered is how many requests got an answer (any status): those that
 // count in the percentiles.
-func (s StatsJSON) Answered() int { return probe.Answered(s.Count, s.ErrorsByClass) }
+func (s Stats) Answered() int { return probe.Answered(s.Count, s.ErrorsByClass) }

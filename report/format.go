@@ -63,7 +63,7 @@ func splitSign(ms float64) (string, float64) {
 
 // inconclusiveReason says why v gives no verdict. Reports written before
 // the reason was recorded get it from their figures.
-func inconclusiveReason(v VerdictJSON) string {
+func inconclusiveReason(v Verdict) string {
 	switch {
 	case v.Reason != "":
 		return v.Reason
@@ -76,7 +76,7 @@ func inconclusiveReason(v VerdictJSON) string {
 
 // VerdictLine states the verdict and the numbers behind it in one line,
 // e.g. "MainHandler STARVED: p99 4.96s under load vs 0.42ms idle (+4.96s > 50ms)".
-func VerdictLine(v VerdictJSON) string {
+func VerdictLine(v Verdict) string {
 	if !v.Conclusive {
 		return "MainHandler verdict INCONCLUSIVE: " + inconclusiveReason(v)
 	}

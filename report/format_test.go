@@ -64,71 +64,71 @@ func TestShortMs(t *testing.T) {
 func TestVerdictLine(t *testing.T) {
 	tests := []struct {
 		name string
-		in   VerdictJSON
+		in   Verdict
 		want string
 	}{
 		{
 			name: "starved",
-			in: VerdictJSON{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
+			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
 				ThresholdMs: 50, ExcessMs: 4959.58, Probes: 98},
 			want: "MainHandler STARVED: p99 4.96s under load vs 0.42ms idle (+4.96s > 50ms)",
 		},
 		{
 			name: "not starved",
-			in: VerdictJSON{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
+			in: Verdict{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
 				ThresholdMs: 50, ExcessMs: 0.19, Probes: 98},
 			want: "MainHandler not starved: p99 0.61ms under load vs 0.42ms idle (+0.19ms <= 50ms)",
 		},
 		{
 			name: "faster under load",
-			in: VerdictJSON{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.37,
+			in: Verdict{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.37,
 				ThresholdMs: 50, ExcessMs: -0.05, Probes: 98},
 			want: "MainHandler not starved: p99 0.37ms under load vs 0.42ms idle (-0.05ms <= 50ms)",
 		},
 		{
 			name: "exactly at the threshold is not starved",
-			in: VerdictJSON{Conclusive: true, MainP99BaselineMs: 10, MainP99LoadedMs: 60,
+			in: Verdict{Conclusive: true, MainP99BaselineMs: 10, MainP99LoadedMs: 60,
 				ThresholdMs: 50, ExcessMs: 50, Probes: 98},
 			want: "MainHandler not starved: p99 60ms under load vs 10ms idle (+50ms <= 50ms)",
 		},
 		{
 			name: "starved through timeouts only",
-			in: VerdictJSON{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
+			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
 				ThresholdMs: 50, ExcessMs: 0.19, Probes: 98, Stalled: 3},
 			want: "MainHandler STARVED: 3/98 probes under load stalled unanswered (p99 0.61ms vs 0.42ms idle, +0.19ms)",
 		},
 		{
 			name: "every probe timed out",
-			in: VerdictJSON{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42,
+			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42,
 				ThresholdMs: 50, ExcessMs: -0.42, Probes: 98, Stalled: 98},
 			want: "MainHandler STARVED: 98/98 probes under load stalled unanswered (none was answered)",
 		},
 		{
 			name: "starved with timeouts too",
-			in: VerdictJSON{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
+			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
 				ThresholdMs: 50, ExcessMs: 4959.58, Probes: 98, Stalled: 2},
 			want: "MainHandler STARVED: p99 4.96s under load vs 0.42ms idle (+4.96s > 50ms); 2/98 probes under load stalled unanswered",
 		},
 		{
 			name: "no baseline",
-			in: VerdictJSON{Starved: true, Conclusive: true, MainP99LoadedMs: 4960,
+			in: Verdict{Starved: true, Conclusive: true, MainP99LoadedMs: 4960,
 				ThresholdMs: 50, ExcessMs: 4960, Probes: 98, NoBaseline: true},
 			want: "MainHandler STARVED: p99 4.96s under load vs 0 idle (no baseline measured; +4.96s > 50ms)",
 		},
 		{
 			name: "no baseline, not starved",
-			in: VerdictJSON{Conclusive: true, MainP99LoadedMs: 0.61,
+			in: Verdict{Conclusive: true, MainP99LoadedMs: 0.61,
 				ThresholdMs: 50, ExcessMs: 0.61, Probes: 98, NoBaseline: true},
 			want: "MainHandler not starved: p99 0.61ms under load vs 0 idle (no baseline measured; +0.61ms <= 50ms)",
 		},
 		{
 			name: "inconclusive",
-			in:   VerdictJSON{MainP99BaselineMs: 0.42, ThresholdMs: 50, Probes: 40},
+			in:   Verdict{MainP99BaselineMs: 0.42, ThresholdMs: 50, Probes: 40},
 			want: "MainHandler verdict INCONCLUSIVE: none of 40 probes under load was answered",
 		},
 		{
 			name: "inconclusive without probes",
-			in:   VerdictJSON{MainP99BaselineMs: 0.42, ThresholdMs: 50},
+			in:   Verdict{MainP99BaselineMs: 0.42, ThresholdMs: 50},
 			want: "MainHandler verdict INCONCLUSIVE: no probe under load completed",
 		},
 	}

@@ -16,15 +16,15 @@ const gobenchPkg = "blockprobe"
 // gobenchStat is one statistic WriteGobench reports for each endpoint and phase.
 type gobenchStat struct {
 	name string
-	ms   func(StatsJSON) float64
+	ms   func(Stats) float64
 }
 
 var gobenchStats = []gobenchStat{
-	{"p50", func(s StatsJSON) float64 { return s.P50Ms }},
-	{"p90", func(s StatsJSON) float64 { return s.P90Ms }},
-	{"p99", func(s StatsJSON) float64 { return s.P99Ms }},
-	{"max", func(s StatsJSON) float64 { return s.MaxMs }},
-	{"mean", func(s StatsJSON) float64 { return s.MeanMs }},
+	{"p50", func(s Stats) float64 { return s.P50Ms }},
+	{"p90", func(s Stats) float64 { return s.P90Ms }},
+	{"p99", func(s Stats) float64 { return s.P99Ms }},
+	{"max", func(s Stats) float64 { return s.MaxMs }},
+	{"mean", func(s Stats) float64 { return s.MeanMs }},
 }
 
 // WriteGobench writes runs in the Go benchmark format, so that benchstat and
@@ -46,7 +46,7 @@ func writeGobench(w io.Writer, runs []*Report, goos, goarch string) error {
 		e := r.Endpoints
 		for _, ps := range []struct {
 			bench, phase string
-			stats        StatsJSON
+			stats        Stats
 		}{
 			{"BenchmarkMain", phaseBaseline, e.Main.Baseline},
 			{"BenchmarkMain", phaseLoaded, e.Main.Loaded},

@@ -121,12 +121,12 @@ func (cs *chartSet) latencyBySendTime(r *Report) template.HTML {
 	}
 	reqs := byEndpoint(timelineRequests(r), "main")
 	// Per column, the slowest request of each kind: the worst stays in sight.
-	kinds := map[string][]RequestJSON{}
+	kinds := map[string][]Request{}
 	for _, q := range reqs {
 		kinds[latencyMark(q)] = append(kinds[latencyMark(q)], q)
 	}
-	px := func(q RequestJSON) float64 { return x.at(q.ScheduledMs) }
-	slower := func(a, b RequestJSON) bool { return a.LatencyMs > b.LatencyMs }
+	px := func(q Request) float64 { return x.at(q.ScheduledMs) }
+	slower := func(a, b Request) bool { return a.LatencyMs > b.LatencyMs }
 	var loaded []point
 	for _, q := range worstPerColumn(kinds["dot main"], columnPx, px, slower) {
 		loaded = append(loaded, point{x.at(q.ScheduledMs), y.at(q.LatencyMs)})
@@ -149,7 +149,7 @@ func (cs *chartSet) latencyBySendTime(r *Report) template.HTML {
 }
 
 // latencyMark is how a MainHandler request is marked on the latency chart.
-func latencyMark(q RequestJSON) string {
+func latencyMark(q Request) string {
 	if kind := requestKind(q); kind != "failed" {
 		return "dot " + kind
 	}

@@ -16,10 +16,10 @@ const ganttMaxRows = ganttMaxPlot / 2
 // MainHandler's apart: each request goes to the first lane of its endpoint
 // that is free when it starts. Many MainHandler probes waiting at once
 // stack up; probes answered at once share one lane.
-func ganttLanes(r *Report) (complexLanes, mainLanes [][]RequestJSON) {
+func ganttLanes(r *Report) (complexLanes, mainLanes [][]Request) {
 	reqs := timelineRequests(r)
-	complexLanes = packLanes(byEndpoint(reqs, "complex"), func(q RequestJSON) (float64, float64) { return q.StartMs, q.EndMs })
-	mainLanes = packLanes(byEndpoint(reqs, "main"), func(q RequestJSON) (float64, float64) { return q.ScheduledMs, q.EndMs })
+	complexLanes = packLanes(byEndpoint(reqs, "complex"), func(q Request) (float64, float64) { return q.StartMs, q.EndMs })
+	mainLanes = packLanes(byEndpoint(reqs, "main"), func(q Request) (float64, float64) { return q.ScheduledMs, q.EndMs })
 	return complexLanes, mainLanes
 }
 
@@ -35,11 +35,11 @@ func ganttRows(complexLanes, mainLanes int) (int, int) {
 }
 
 // foldLanes draws lanes in rows: lane i in row i*rows/len(lanes).
-func foldLanes(lanes [][]RequestJSON, rows int) [][]RequestJSON {
+func foldLanes(lanes [][]Request, rows int) [][]Request {
 	if len(lanes) <= rows {
 		return lanes
 	}
-	out := make([][]RequestJSON, rows)
+	out := make([][]Request, rows)
 	for i, lane := range lanes {
 		row := i * rows / len(lanes)
 		out[row] = append(out[row], lane...)
@@ -48,7 +48,7 @@ func foldLanes(lanes [][]RequestJSON, rows int) [][]RequestJSON {
 }
 
 // requestTitle is the tooltip of one request.
-func requestTitle(q RequestJSON) string {
+func requestTitle(q Request) string {
 	name := map[string]string{"main": "MainHandler", "complex": "ComplexHandler"}[q.Endpoint]
 	if name == "" {
 		name = q.Endpoint
@@ -72,7 +72,7 @@ type ganttBar struct {
 	a, b  float64 // pixels
 	class string
 	n     int
-	worst RequestJSON
+	worst Request
 }
 
 func (g ganttBar) title() string {
@@ -84,8 +84,8 @@ func (g ganttBar) title() string {
 
 // ganttBars merges the requests of one row into bars, the failed ones
 // apart so that they stay visible; from is where a request's bar starts.
-func ganttBars(row []RequestJSON, x scale, from func(RequestJSON) float64) []ganttBar {
-	sorted := append([]RequestJSON(nil), row...)
+func ganttBars(row []Request, x scale, from func(Request) float64) []ganttBar {
+	sorted := append([]Request(nil), row...)
 	sort.SliceStable(sorted, func(i, j int) bool { return from(sorted[i]) < from(sorted[j]) })
 	var out []ganttBar
 	open := map[string]*ganttBar{}
@@ -116,11 +116,11 @@ func ganttBars(row []RequestJSON, x scale, from func(RequestJSON) float64) []gan
 	return out
 }
 
-func ganttClass(q RequestJSON) string { return "bar " + requestKind(q) }
+func ganttClass(q Request) string { return "bar " + requestKind(q) }
 
 // requestKind is how the charts tell a request apart, and its style:
 // failed, complex, main-baseline or main.
-func requestKind(q RequestJSON) string {
+func requestKind(q Request) string {
 	switch {
 	case q.Error != "":
 		return "failed"
@@ -146,7 +146,7 @@ func (cs *chartSet) gantt(r *Report) template.HTML {
 	s.xAxis(f, x, timeTicks(cs.span, f.w), "time since the start of the run")
 	shadeLoadWindow(s, f, x, r)
 	complexLanes, mainLanes := ganttLanes(r)
-	draw := func(lanes [][]RequestJSON, rows int, top, height float64, from func(RequestJSON) float64) {
+	draw := func(lanes [][]Request, rows int, top, height float64, from func(Request) float64) {
 		if len(lanes) == 0 {
 			return
 		}
@@ -159,9 +159,9 @@ func (cs *chartSet) gantt(r *Report) template.HTML {
 			}
 		}
 	}
-	draw(complexLanes, cs.complexRows, f.y, cH, func(q RequestJSON) float64 { return q.StartMs })
+	draw(complexLanes, cs.complexRows, f.y, cH, func(q Request) float64 { return q.StartMs })
 	s.line(f.x, f.y+cH+gap/2, f.x+f.w, f.y+cH+gap/2, "divider")
-	draw(mainLanes, cs.mainRows, f.y+cH+gap, mH, func(q RequestJSON) float64 { return q.ScheduledMs })
+	draw(mainLanes, cs.mainRows, f.y+cH+gap, mH, func(q Request) float64 { return q.ScheduledMs })
 	s.text(f.x-7, f.y+math.Min(cH, 2*ganttMinGroup)/2+4, "end", "group", "Complex")
 	s.text(f.x-7, f.y+cH+gap+math.Min(mH, 2*ganttMinGroup)/2+4, "end", "group", "Main")
 	return s.html()

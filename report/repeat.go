@@ -59,7 +59,7 @@ func Aggregate(reps []*Report) *Report {
 		}
 	}
 	for _, row := range agg.Rows() {
-		each := make([]StatsJSON, len(reps))
+		each := make([]Stats, len(reps))
 		for i, r := range reps {
 			each[i] = *r.Stats(row.Endpoint, row.Phase)
 		}
@@ -74,8 +74,8 @@ func Aggregate(reps []*Report) *Report {
 
 // medianStats sums the counts of ss and takes the median of each latency,
 // recording the spread of each under key.
-func (r *Report) medianStats(key string, ss []StatsJSON) StatsJSON {
-	out := StatsJSON{}
+func (r *Report) medianStats(key string, ss []Stats) Stats {
+	out := Stats{}
 	for _, s := range ss {
 		out.Count += s.Count
 		out.OK += s.OK
@@ -90,14 +90,14 @@ func (r *Report) medianStats(key string, ss []StatsJSON) StatsJSON {
 	fields := []struct {
 		name string
 		dst  *float64
-		get  func(StatsJSON) float64
+		get  func(Stats) float64
 	}{
-		{"min_ms", &out.MinMs, func(s StatsJSON) float64 { return s.MinMs }},
-		{"p50_ms", &out.P50Ms, func(s StatsJSON) float64 { return s.P50Ms }},
-		{"p90_ms", &out.P90Ms, func(s StatsJSON) float64 { return s.P90Ms }},
-		{"p99_ms", &out.P99Ms, func(s StatsJSON) float64 { return s.P99Ms }},
-		{"max_ms", &out.MaxMs, func(s StatsJSON) float64 { return s.MaxMs }},
-		{"mean_ms", &out.MeanMs, func(s StatsJSON) float64 { return s.MeanMs }},
+		{"min_ms", &out.MinMs, func(s Stats) float64 { return s.MinMs }},
+		{"p50_ms", &out.P50Ms, func(s Stats) float64 { return s.P50Ms }},
+		{"p90_ms", &out.P90Ms, func(s Stats) float64 { return s.P90Ms }},
+		{"p99_ms", &out.P99Ms, func(s Stats) float64 { return s.P99Ms }},
+		{"max_ms", &out.MaxMs, func(s Stats) float64 { return s.MaxMs }},
+		{"mean_ms", &out.MeanMs, func(s Stats) float64 { return s.MeanMs }},
 	}
 	for _, f := range fields {
 		vals := make([]float64, len(ss))
@@ -130,7 +130,7 @@ func collect(reps []*Report, f func(*Report) float64) []float64 {
 }
 
 // medianVerdict judges the median figures by the rule every run used.
-func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) VerdictJSON {
+func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) Verdict {
 	v := reps[0].Verdict
 	v.MainP99BaselineMs, v.MainP99LoadedMs = baselineP99, loadedP99
 	v.ExcessMs = loadedP99 - baselineP99

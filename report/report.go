@@ -28,16 +28,16 @@ type Report struct {
 	// empty when none was given; see Name.
 	Label string `json:"label,omitempty"`
 	// Command is the command line that produced the report.
-	Command           string      `json:"command,omitempty"`
-	Started           time.Time   `json:"started"`
-	ElapsedMs         float64     `json:"elapsed_ms"`
-	Partial           bool        `json:"partial"`
-	Config            Config      `json:"config"`
-	Endpoints         Endpoints   `json:"endpoints"`
-	Verdict           VerdictJSON `json:"verdict"`
-	GeneratorLagP99Ms float64     `json:"generator_lag_p99_ms"`
-	LoadWindow        Window      `json:"load_window"`
-	Loop              *Loop       `json:"loop,omitempty"`
+	Command           string    `json:"command,omitempty"`
+	Started           time.Time `json:"started"`
+	ElapsedMs         float64   `json:"elapsed_ms"`
+	Partial           bool      `json:"partial"`
+	Config            Config    `json:"config"`
+	Endpoints         Endpoints `json:"endpoints"`
+	Verdict           Verdict   `json:"verdict"`
+	GeneratorLagP99Ms float64   `json:"generator_lag_p99_ms"`
+	LoadWindow        Window    `json:"load_window"`
+	Loop              *Loop     `json:"loop,omitempty"`
 	// Notes are warnings for the reader.
 	Notes []string `json:"notes,omitempty"`
 	// Explanation says in plain words what the run measured.
@@ -49,8 +49,8 @@ type Report struct {
 	// memory (--max-records); the statistics include them.
 	RecordsDropped int `json:"records_dropped,omitempty"`
 	// Repeat is set when the figures are medians over --repeat runs.
-	Repeat   *RepeatInfo   `json:"repeat,omitempty"`
-	Requests []RequestJSON `json:"requests"`
+	Repeat   *RepeatInfo `json:"repeat,omitempty"`
+	Requests []Request   `json:"requests"`
 }
 
 // Config is the configuration a run was made with.
@@ -78,18 +78,18 @@ type Endpoints struct {
 // MainEndpoint holds MainHandler's statistics: idle, under load, and under
 // load measured from the actual send rather than the schedule.
 type MainEndpoint struct {
-	Baseline          StatsJSON `json:"baseline"`
-	Loaded            StatsJSON `json:"loaded"`
-	LoadedUncorrected StatsJSON `json:"loaded_uncorrected"`
+	Baseline          Stats `json:"baseline"`
+	Loaded            Stats `json:"loaded"`
+	LoadedUncorrected Stats `json:"loaded_uncorrected"`
 }
 
 // ComplexEndpoint holds ComplexHandler's statistics under load.
 type ComplexEndpoint struct {
-	Loaded StatsJSON `json:"loaded"`
+	Loaded Stats `json:"loaded"`
 }
 
-// StatsJSON is probe.Stats in the report's units.
-type StatsJSON struct {
+// Stats is probe.Stats in the report's units.
+type Stats struct {
 	Count         int            `json:"count"`
 	OK            int            `json:"ok"`
 	Errors        int            `json:"errors"`
@@ -102,9 +102,9 @@ type StatsJSON struct {
 	MeanMs        float64        `json:"mean_ms"`
 }
 
-// VerdictJSON is probe.Verdict in the report's units, with its one-line
+// Verdict is probe.Verdict in the report's units, with its one-line
 // summary for people.
-type VerdictJSON struct {
+type Verdict struct {
 	Starved           bool    `json:"starved"`
 	Conclusive        bool    `json:"conclusive"`
 	MainP99BaselineMs float64 `json:"main_p99_baseline_ms"`
@@ -126,9 +126,9 @@ type Window struct {
 	EndMs   float64 `json:"end_ms"`
 }
 
-// RequestJSON is one request of the run. Times are offsets from the start
+// Request is one request of the run. Times are offsets from the start
 // of the run; Error is the error class, empty when the request went well.
-type RequestJSON struct {
+type Request struct {
 	Endpoint      string  `json:"endpoint"`
 	Phase         string  `json:"phase"`
 	ScheduledMs   float64 `json:"scheduled_ms"`
@@ -183,7 +183,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 		GeneratorLagP99Ms: millis(res.GeneratorLagP99),
 		LoadWindow:        Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)},
 		Loop:              loop,
-		Requests:          make([]RequestJSON, 0, len(res.Records)),
+		Requests:          make([]Request, 0, len(res.Records)),
 	}
 	if len(meta.Notes) > 0 {
 		r.Notes = append([]string(nil), meta.Notes...)
@@ -205,7 +205,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 // Row is one endpoint in one phase of a run, with its statistics.
 type Row struct {
 	Endpoint, Phase string // as in the JSON: "main", "loaded_uncorrected", ...
-	Stats           *StatsJSON
+	Stats           *Stats
 }
 
 // Rows lists the statistics of r in the order of the JSON report: main
@@ -223,7 +223,7 @@ func (r *Report) Rows() []Row {
 
 // Stats returns the statistics of endpoint in phase, or nil when r has no
 // such row.
-func (r *Report) Stats(endpoint, phase string) *StatsJSON {
+func (r *Report) Stats(endpoint, phase string) *Stats {
 	for _, row := range r.Rows() {
 		if row.Endpoint == endpoint && row.Phase == phase {
 			return row.Stats
@@ -255,8 +255,8 @@ func noLoopNote(tgt string) string {
 	return "loop figures are unavailable for external targets"
 }
 
-func newStats(s probe.Stats) StatsJSON {
-	out := StatsJSON{
+func newStats(s probe.Stats) Stats {
+	out := Stats{
 		Count:  s.Count,
 		OK:     s.OK,
 		Errors: s.Errors,
@@ -276,8 +276,8 @@ func newStats(s probe.Stats) StatsJSON {
 	return out
 }
 
-func newVerdict(v probe.Verdict) VerdictJSON {
-	out := VerdictJSON{
+func newVerdict(v probe.Verdict) Verdict {
+	out := Verdict{
 		Starved:           v.Starved,
 		Conclusive:        v.Conclusive,
 		MainP99BaselineMs: millis(v.BaselineP99),
@@ -293,8 +293,8 @@ func newVerdict(v probe.Verdict) VerdictJSON {
 	return out
 }
 
-func newRequest(rec probe.Record) RequestJSON {
-	return RequestJSON{
+func newRequest(rec probe.Record) Request {
+	return Request{
 		Endpoint:      string(rec.Endpoint),
 		Phase:         string(rec.Phase),
 		ScheduledMs:   millis(rec.Scheduled),
@@ -311,7 +311,7 @@ func newRequest(rec probe.Record) RequestJSON {
 
 // record turns q back into the probe's record, for reports rebuilt from a
 // results stream.
-func (q RequestJSON) record() probe.Record {
+func (q Request) record() probe.Record {
 	return probe.Record{
 		Endpoint:  probe.Endpoint(q.Endpoint),
 		Phase:     probe.Phase(q.Phase),

@@ -13,7 +13,7 @@ import (
 
 // A results stream (--results FILE.ndjson) keeps every request of a run as
 // it completes, one JSON object a line, so that nothing measured is lost if
-// the process dies: a header line, one RequestJSON line per request, and a
+// the process dies: a header line, one Request line per request, and a
 // trailer line when the run ends. ReadResults rebuilds a report from it.
 
 // resultsVersion is the value of the header's "blockprobe_results" member.

@@ -23,7 +23,7 @@ func isResults(br *bufio.Reader) bool {
 
 // resultsLine is any line after the header: a request, or the trailer.
 type resultsLine struct {
-	RequestJSON
+	Request
 	resultsTrailer
 }
 
@@ -227,7 +227,7 @@ var (
 // recordOf turns a request line into the probe's record; ok is false when
 // it names no known endpoint and phase. The names are the package's own
 // strings, not copies: a stream holds millions of lines.
-func (q RequestJSON) recordOf() (rec probe.Record, ok bool) {
+func (q Request) recordOf() (rec probe.Record, ok bool) {
 	rec = q.record()
 	if rec.Endpoint, ok = lineEndpoints[q.Endpoint]; !ok {
 		return rec, false

@@ -92,7 +92,7 @@ func scenarioLine(r *Report) string {
 // tableRow is one row of the latency table.
 type tableRow struct {
 	endpoint, phase string
-	stats           StatsJSON
+	stats           Stats
 }
 
 func tableRows(r *Report) []tableRow {
@@ -126,7 +126,7 @@ func writeTable(w io.Writer, r *Report) error {
 
 // latencyCell shows a latency, or "-" when no request of the row was
 // answered and so there is none.
-func latencyCell(s StatsJSON, ms float64) string {
+func latencyCell(s Stats, ms float64) string {
 	if s.Count == 0 || s.MaxMs == 0 {
 		return "-"
 	}

@@ -59,7 +59,7 @@ func WriteTimeline(w io.Writer, r *Report, width int, color bool) error {
 // milliseconds long.
 type timeline struct {
 	r     *Report
-	reqs  []RequestJSON
+	reqs  []Request
 	cols  int
 	dt    float64
 	span  float64
@@ -166,11 +166,11 @@ func (tl *timeline) complexLanes() []string {
 	if len(reqs) <= maxComplexLanes {
 		for i, q := range reqs {
 			label := fmt.Sprintf("complex %-2d %8s", i+1, clip(outcomeLabel(q), 8))
-			out = append(out, tl.lane(label, tl.bars([]RequestJSON{q})))
+			out = append(out, tl.lane(label, tl.bars([]Request{q})))
 		}
 		return out
 	}
-	lanes := packLanes(reqs, func(q RequestJSON) (float64, float64) { return q.StartMs, q.EndMs })
+	lanes := packLanes(reqs, func(q Request) (float64, float64) { return q.StartMs, q.EndMs })
 	shown := lanes
 	if len(lanes) > maxComplexLanes {
 		shown = lanes[:maxComplexLanes]
@@ -186,7 +186,7 @@ func (tl *timeline) complexLanes() []string {
 
 // outcomeLabel is a request's latency, or its status or error when it
 // failed.
-func outcomeLabel(q RequestJSON) string {
+func outcomeLabel(q Request) string {
 	switch {
 	case q.Error == "":
 		return compactMs(q.LatencyMs)
@@ -199,7 +199,7 @@ func outcomeLabel(q RequestJSON) string {
 
 // bars draws requests as bars from start to end: "█" answered, "▒"
 // failed.
-func (tl *timeline) bars(reqs []RequestJSON) []cell {
+func (tl *timeline) bars(reqs []Request) []cell {
 	cells := blankCells(tl.cols)
 	for _, q := range reqs {
 		glyph, c := "█", colorComplex

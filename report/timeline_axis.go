@@ -10,8 +10,8 @@ import (
 // timelineRequests are the requests a timeline draws. A --repeat report
 // holds the requests of every run, each timed from its own run's start, so
 // only the first run's are drawn.
-func timelineRequests(r *Report) []RequestJSON {
-	out := make([]RequestJSON, 0, len(r.Requests))
+func timelineRequests(r *Report) []Request {
+	out := make([]Request, 0, len(r.Requests))
 	for _, q := range r.Requests {
 		if q.Repeat <= 1 {
 			out = append(out, q)
@@ -22,8 +22,8 @@ func timelineRequests(r *Report) []RequestJSON {
 
 // byEndpoint returns the requests of one endpoint ("main" or "complex"),
 // in the order they were due.
-func byEndpoint(reqs []RequestJSON, endpoint string) []RequestJSON {
-	var out []RequestJSON
+func byEndpoint(reqs []Request, endpoint string) []Request {
+	var out []Request
 	for _, q := range reqs {
 		if q.Endpoint == endpoint {
 			out = append(out, q)

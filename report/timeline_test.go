@@ -35,7 +35,7 @@ func timelineFixture(t *testing.T, name string) *Report {
 	r := fixtureReport(t, name)
 	switch name {
 	case "blocking_starved", "blocking_partial":
-		var c RequestJSON
+		var c Request
 		for _, q := range r.Requests {
 			if q.Endpoint == "complex" {
 				c = q
