@@ -46,28 +46,22 @@ type compareColumn struct {
 // errors, the loop's slowest callback and the verdict.
 var compareColumns = []compareColumn{
 	{"\nRUN", "run", false, (*Report).Name},
-	{"IDLE\nP50", "main idle p50", true, mainBaseline(func(s Stats) float64 { return s.P50Ms })},
-	{"IDLE\nP99", "main idle p99", true, mainBaseline(func(s Stats) float64 { return s.P99Ms })},
-	{"LOADED\nP50", "main loaded p50", true, mainLoaded(func(s Stats) float64 { return s.P50Ms })},
-	{"LOADED\nP99", "main loaded p99", true, mainLoaded(func(s Stats) float64 { return s.P99Ms })},
-	{"LOADED\nMAX", "main loaded max", true, mainLoaded(func(s Stats) float64 { return s.MaxMs })},
-	{"COMPLEX\nP50", "complex p50", true, complexLoaded(func(s Stats) float64 { return s.P50Ms })},
-	{"COMPLEX\nMAX", "complex max", true, complexLoaded(func(s Stats) float64 { return s.MaxMs })},
+	figureColumn("IDLE\nP50", "main idle p50", "main.baseline.p50"),
+	figureColumn("IDLE\nP99", "main idle p99", "main.baseline.p99"),
+	figureColumn("LOADED\nP50", "main loaded p50", "main.loaded.p50"),
+	figureColumn("LOADED\nP99", "main loaded p99", "main.loaded.p99"),
+	figureColumn("LOADED\nMAX", "main loaded max", "main.loaded.max"),
+	figureColumn("COMPLEX\nP50", "complex p50", "complex.loaded.p50"),
+	figureColumn("COMPLEX\nMAX", "complex max", "complex.loaded.max"),
 	{"\nERRORS", "errors", true, func(r *Report) string { return strconv.Itoa(totalErrors(r)) }},
 	{"SLOWEST\nCALLBACK", "slowest callback", false, slowestCallback},
 	{"\nVERDICT", "verdict", false, func(r *Report) string { return verdictWord(r.Verdict) }},
 }
 
-func mainBaseline(stat func(Stats) float64) func(*Report) string {
-	return func(r *Report) string { s := r.Endpoints.Main.Baseline; return latencyCell(s, stat(s)) }
-}
-
-func mainLoaded(stat func(Stats) float64) func(*Report) string {
-	return func(r *Report) string { s := r.Endpoints.Main.Loaded; return latencyCell(s, stat(s)) }
-}
-
-func complexLoaded(stat func(Stats) float64) func(*Report) string {
-	return func(r *Report) string { s := r.Endpoints.Complex.Loaded; return latencyCell(s, stat(s)) }
+// figureColumn is the column of one figure of each run.
+func figureColumn(text, md, figure string) compareColumn {
+	f := Figures(figure)[0]
+	return compareColumn{text, md, true, func(r *Report) string { return f.Stat.Cell(*r.Stats(f.Endpoint, f.Phase)) }}
 }
 
 // totalErrors counts the failed requests of a run, of both endpoints in

@@ -5,24 +5,21 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-
-	"github.com/blockprobe/blockprobe/probe"
 )
 
-// Endpoint and phase names of the CSV and benchmark outputs, as in the JSON
-// report.
-const (
-	endpointMain      = string(probe.Main)
-	endpointComplex   = string(probe.Complex)
-	phaseBaseline     = string(probe.Baseline)
-	phaseLoaded       = string(probe.Loaded)
-	phaseUncorrected  = "loaded_uncorrected"
-	csvFloatPrecision = 3 // microseconds, the resolution of the latencies
-)
+// csvFloatPrecision is the decimals of a latency in milliseconds:
+// microseconds, the resolution of the latencies.
+const csvFloatPrecision = 3
 
-// statsCSVHeader is the header row of WriteCSV.
-var statsCSVHeader = []string{"run", "mode", "target", "endpoint", "phase", "count", "ok", "errors",
-	"min_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "starved"}
+// statsCSVHeader is the header row of WriteCSV: the run, its endpoint and
+// phase, every statistic by its JSON name, and the verdict.
+var statsCSVHeader = func() []string {
+	h := []string{"run", "mode", "target", "endpoint", "phase"}
+	for _, st := range Statistics {
+		h = append(h, st.Member)
+	}
+	return append(h, "starved")
+}()
 
 // requestsCSVHeader is the header row of WriteRequestsCSV.
 var requestsCSVHeader = []string{"run", "endpoint", "phase", "scheduled_ms", "start_ms", "end_ms",
@@ -38,11 +35,15 @@ func WriteCSV(w io.Writer, runs []*Report) error {
 	}
 	for _, r := range runs {
 		for _, ps := range r.Rows() {
-			s := ps.Stats
-			row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase,
-				strconv.Itoa(s.Count), strconv.Itoa(s.OK), strconv.Itoa(s.Errors),
-				csvMs(s.MinMs), csvMs(s.P50Ms), csvMs(s.P90Ms), csvMs(s.P99Ms), csvMs(s.MaxMs), csvMs(s.MeanMs),
-				strconv.FormatBool(r.Verdict.Starved)}
+			row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase}
+			for _, st := range Statistics {
+				v := strconv.FormatFloat(st.Of(*ps.Stats), 'f', -1, 64)
+				if st.Latency() {
+					v = csvMs(st.Of(*ps.Stats))
+				}
+				row = append(row, v)
+			}
+			row = append(row, strconv.FormatBool(r.Verdict.Starved))
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write CSV: %w", err)
 			}

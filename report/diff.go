@@ -48,26 +48,29 @@ type diffFigure struct {
 	value func(*Report) float64
 }
 
-// diffFigures are the figures Diff compares, in the order it reports them.
-var diffFigures = []diffFigure{
-	{"main.baseline.p50", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Baseline.P50Ms }},
-	{"main.baseline.p99", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Baseline.P99Ms }},
-	{"main.loaded.p50", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.P50Ms }},
-	{"main.loaded.p90", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.P90Ms }},
-	{"main.loaded.p99", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.P99Ms }},
-	{"main.loaded.max", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.MaxMs }},
-	{"complex.loaded.p50", latencyFigure, func(r *Report) float64 { return r.Endpoints.Complex.Loaded.P50Ms }},
-	{"complex.loaded.p99", latencyFigure, func(r *Report) float64 { return r.Endpoints.Complex.Loaded.P99Ms }},
-	{"complex.loaded.max", latencyFigure, func(r *Report) float64 { return r.Endpoints.Complex.Loaded.MaxMs }},
-	{"main.baseline.errors", countFigure, func(r *Report) float64 { return float64(r.Endpoints.Main.Baseline.Errors) }},
-	{"main.loaded.errors", countFigure, func(r *Report) float64 { return float64(r.Endpoints.Main.Loaded.Errors) }},
-	{"complex.loaded.errors", countFigure, func(r *Report) float64 { return float64(r.Endpoints.Complex.Loaded.Errors) }},
-	{"verdict.starved", verdictFigure, func(r *Report) float64 {
-		if r.Verdict.Starved {
-			return 1
+// diffFigures are the figures Diff compares, in the order it reports them:
+// latencies and errors, then the verdict.
+var diffFigures = append(statisticFigures(Figures(
+	"main.baseline.p50", "main.baseline.p99",
+	"main.loaded.p50", "main.loaded.p90", "main.loaded.p99", "main.loaded.max",
+	"complex.loaded.p50", "complex.loaded.p99", "complex.loaded.max",
+	"main.baseline.errors", "main.loaded.errors", "complex.loaded.errors",
+)), diffFigure{"verdict.starved", verdictFigure, func(r *Report) float64 {
+	if r.Verdict.Starved {
+		return 1
+	}
+	return 0
+}})
+
+func statisticFigures(figures []Figure) []diffFigure {
+	out := make([]diffFigure, len(figures))
+	for i, f := range figures {
+		out[i] = diffFigure{f.String(), countFigure, f.Of}
+		if f.Stat.Latency() {
+			out[i].kind = latencyFigure
 		}
-		return 0
-	}},
+	}
+	return out
 }
 
 // kindOf is the kind of the named figure; a name Diff does not know is a

@@ -13,18 +13,16 @@ import (
 // gobenchPkg is the pkg header of WriteGobench; benchstat groups results by it.
 const gobenchPkg = "blockprobe"
 
-// gobenchStat is one statistic WriteGobench reports for each endpoint and phase.
-type gobenchStat struct {
-	name string
-	ms   func(Stats) float64
-}
+// gobenchStats are the statistics WriteGobench reports for each endpoint
+// and phase.
+var gobenchStats = StatisticsNamed("p50", "p90", "p99", "max", "mean")
 
-var gobenchStats = []gobenchStat{
-	{"p50", func(s Stats) float64 { return s.P50Ms }},
-	{"p90", func(s Stats) float64 { return s.P90Ms }},
-	{"p99", func(s Stats) float64 { return s.P99Ms }},
-	{"max", func(s Stats) float64 { return s.MaxMs }},
-	{"mean", func(s Stats) float64 { return s.MeanMs }},
+// gobenchRows are the endpoints and phases WriteGobench reports, each with
+// the benchmark it belongs to.
+var gobenchRows = []struct{ bench, endpoint, phase string }{
+	{"BenchmarkMain", EndpointMain, PhaseBaseline},
+	{"BenchmarkMain", EndpointMain, PhaseLoaded},
+	{"BenchmarkComplex", EndpointComplex, PhaseLoaded},
 }
 
 // WriteGobench writes runs in the Go benchmark format, so that benchstat and
@@ -43,21 +41,14 @@ func writeGobench(w io.Writer, runs []*Report, goos, goarch string) error {
 	fmt.Fprintf(bw, "goos: %s\ngoarch: %s\npkg: %s\n", goos, goarch, gobenchPkg)
 	for _, r := range runs {
 		run := benchName(r.Name())
-		e := r.Endpoints
-		for _, ps := range []struct {
-			bench, phase string
-			stats        Stats
-		}{
-			{"BenchmarkMain", phaseBaseline, e.Main.Baseline},
-			{"BenchmarkMain", phaseLoaded, e.Main.Loaded},
-			{"BenchmarkComplex", phaseLoaded, e.Complex.Loaded},
-		} {
-			if ps.stats.Count == 0 || ps.stats.MaxMs == 0 {
+		for _, row := range gobenchRows {
+			s := r.Stats(row.endpoint, row.phase)
+			if !s.HasLatencies() {
 				continue // nothing was answered: no latencies to track
 			}
 			for _, st := range gobenchStats {
-				ns := math.Round(st.ms(ps.stats) * 1e6)
-				fmt.Fprintf(bw, "%s/%s/%s/%s 1 %.0f ns/op\n", ps.bench, run, ps.phase, st.name, ns)
+				ns := math.Round(st.Of(*s) * 1e6)
+				fmt.Fprintf(bw, "%s/%s/%s/%s 1 %.0f ns/op\n", row.bench, run, row.phase, st.Name, ns)
 			}
 		}
 	}

@@ -174,19 +174,12 @@ func plainVerdict(r *Report) (word, class, plain string) {
 
 // latencyHTMLTable holds the figures of the text report's table.
 func latencyHTMLTable(r *Report) htmlTable {
-	t := htmlTable{
-		Right: []bool{false, false, true, true, true, true, true, true, true, true, true},
-	}
-	for _, h := range []string{"endpoint", "phase", "count", "ok", "errors", "min", "p50", "p90", "p99", "max", "mean"} {
-		t.Header = append(t.Header, []string{h})
+	t := htmlTable{Header: [][]string{{"endpoint"}, {"phase"}}, Right: []bool{false, false}}
+	for _, st := range Statistics {
+		t.Header, t.Right = append(t.Header, []string{st.Name}), append(t.Right, true)
 	}
 	for _, row := range tableRows(r) {
-		s := row.stats
-		cells := []string{row.endpoint, row.phase, strconv.Itoa(s.Count), strconv.Itoa(s.OK), strconv.Itoa(s.Errors)}
-		for _, v := range []float64{s.MinMs, s.P50Ms, s.P90Ms, s.P99Ms, s.MaxMs, s.MeanMs} {
-			cells = append(cells, latencyCell(s, v))
-		}
-		t.Rows = append(t.Rows, cells)
+		t.Rows = append(t.Rows, row.cells(Statistics))
 	}
 	return t
 }
@@ -292,7 +285,7 @@ func htmlCharts(runs []*Report) []htmlChart {
 
 func maxLatencyCaption(r *Report) (string, string) {
 	s := r.Endpoints.Main.Loaded
-	if s.Count == 0 || s.MaxMs == 0 {
+	if !s.HasLatencies() {
 		return "No MainHandler probe under load was answered.", ""
 	}
 	return "Longest wait " + FormatMs(s.MaxMs) + ".", fmt.Sprintf("Under load p50 %s, p99 %s; idle p99 %s.",

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -30,18 +29,21 @@ func WriteMarkdown(w io.Writer, runs []*Report) error {
 	return nil
 }
 
+// markdownStats are the columns of the Markdown latency table, narrower
+// than the text report's to fit a pull-request comment.
+var markdownStats = StatisticsNamed("count", "ok", "errors", "p50", "p90", "p99", "max")
+
 func writeMarkdownRun(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "**%s**\n\n", mdText(VerdictLine(r.Verdict)))
 	// A trailing backslash is a hard line break.
 	fmt.Fprintf(b, "%s\\\n%s\n\n", mdLine(headerLine(r)), mdLine(scenarioLine(r)))
-	header := []string{"endpoint", "phase", "count", "ok", "errors", "p50", "p90", "p99", "max"}
-	right := []bool{false, false, true, true, true, true, true, true, true}
+	header, right := []string{"endpoint", "phase"}, []bool{false, false}
+	for _, st := range markdownStats {
+		header, right = append(header, st.Name), append(right, true)
+	}
 	var rows [][]string
 	for _, row := range tableRows(r) {
-		s := row.stats
-		rows = append(rows, []string{row.endpoint, row.phase, strconv.Itoa(s.Count), strconv.Itoa(s.OK),
-			strconv.Itoa(s.Errors), latencyCell(s, s.P50Ms), latencyCell(s, s.P90Ms), latencyCell(s, s.P99Ms),
-			latencyCell(s, s.MaxMs)})
+		rows = append(rows, row.cells(markdownStats))
 	}
 	writeMarkdownTable(b, header, right, rows)
 	if r.Loop != nil {

@@ -77,9 +77,6 @@ func Aggregate(reps []*Report) *Report {
 func (r *Report) medianStats(key string, ss []Stats) Stats {
 	out := Stats{}
 	for _, s := range ss {
-		out.Count += s.Count
-		out.OK += s.OK
-		out.Errors += s.Errors
 		for class, n := range s.ErrorsByClass {
 			if out.ErrorsByClass == nil {
 				out.ErrorsByClass = map[string]int{}
@@ -87,24 +84,18 @@ func (r *Report) medianStats(key string, ss []Stats) Stats {
 			out.ErrorsByClass[class] += n
 		}
 	}
-	fields := []struct {
-		name string
-		dst  *float64
-		get  func(Stats) float64
-	}{
-		{"min_ms", &out.MinMs, func(s Stats) float64 { return s.MinMs }},
-		{"p50_ms", &out.P50Ms, func(s Stats) float64 { return s.P50Ms }},
-		{"p90_ms", &out.P90Ms, func(s Stats) float64 { return s.P90Ms }},
-		{"p99_ms", &out.P99Ms, func(s Stats) float64 { return s.P99Ms }},
-		{"max_ms", &out.MaxMs, func(s Stats) float64 { return s.MaxMs }},
-		{"mean_ms", &out.MeanMs, func(s Stats) float64 { return s.MeanMs }},
-	}
-	for _, f := range fields {
+	for _, st := range Statistics {
 		vals := make([]float64, len(ss))
 		for i, s := range ss {
-			vals[i] = f.get(s)
+			vals[i] = st.Of(s)
 		}
-		*f.dst = r.spread(key+"."+f.name, vals)
+		if st.Latency() {
+			*st.ms(&out) = r.spread(key+"."+st.Member, vals)
+			continue
+		}
+		for _, v := range vals {
+			*st.n(&out) += int(v)
+		}
 	}
 	return out
 }

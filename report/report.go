@@ -157,6 +157,15 @@ type Meta struct {
 // TargetEmbedded is the Target of a report on the embedded target.
 const TargetEmbedded = "embedded"
 
+// The endpoints and phases a report's statistics and requests name.
+const (
+	EndpointMain           = string(probe.Main)
+	EndpointComplex        = string(probe.Complex)
+	PhaseBaseline          = string(probe.Baseline)
+	PhaseLoaded            = string(probe.Loaded)
+	PhaseLoadedUncorrected = "loaded_uncorrected" // the loaded probes, timed from the actual send
+)
+
 // New builds the report of a summarised run. loop is the embedded target's
 // loop instrumentation, nil for an external target; a note then says that
 // loop figures are unavailable.
@@ -214,10 +223,10 @@ type Row struct {
 func (r *Report) Rows() []Row {
 	m, c := &r.Endpoints.Main, &r.Endpoints.Complex
 	return []Row{
-		{endpointMain, phaseBaseline, &m.Baseline},
-		{endpointMain, phaseLoaded, &m.Loaded},
-		{endpointMain, phaseUncorrected, &m.LoadedUncorrected},
-		{endpointComplex, phaseLoaded, &c.Loaded},
+		{EndpointMain, PhaseBaseline, &m.Baseline},
+		{EndpointMain, PhaseLoaded, &m.Loaded},
+		{EndpointMain, PhaseLoadedUncorrected, &m.LoadedUncorrected},
+		{EndpointComplex, PhaseLoaded, &c.Loaded},
 	}
 }
 
@@ -231,6 +240,10 @@ func (r *Report) Stats(endpoint, phase string) *Stats {
 	}
 	return nil
 }
+
+// HasLatencies says whether any request of s was answered, and so whether
+// s has latencies: an answered request takes at least 1µs.
+func (s Stats) HasLatencies() bool { return s.Count > 0 && s.MaxMs != 0 }
 
 // Name names the run for tables and comparisons: its Label if it has one,
 // else its mode for the embedded target, else the host:port of the external

@@ -220,8 +220,8 @@ func keepRecords(res *probe.Result) int {
 
 // Endpoints and phases a request line may name.
 var (
-	lineEndpoints = map[string]probe.Endpoint{endpointMain: probe.Main, endpointComplex: probe.Complex}
-	linePhases    = map[string]probe.Phase{phaseBaseline: probe.Baseline, phaseLoaded: probe.Loaded}
+	lineEndpoints = map[string]probe.Endpoint{EndpointMain: probe.Main, EndpointComplex: probe.Complex}
+	linePhases    = map[string]probe.Phase{PhaseBaseline: probe.Baseline, PhaseLoaded: probe.Loaded}
 )
 
 // recordOf turns a request line into the probe's record; ok is false when

@@ -96,11 +96,11 @@ type tableRow struct {
 }
 
 func tableRows(r *Report) []tableRow {
-	handler := map[string]string{endpointMain: "MainHandler", endpointComplex: "ComplexHandler"}
+	handler := map[string]string{EndpointMain: "MainHandler", EndpointComplex: "ComplexHandler"}
 	var rows []tableRow
 	for _, row := range r.Rows() {
 		phase := row.Phase
-		if phase == phaseUncorrected {
+		if phase == PhaseLoadedUncorrected {
 			phase = uncorrectedPhase
 		}
 		rows = append(rows, tableRow{handler[row.Endpoint], phase, *row.Stats})
@@ -108,29 +108,27 @@ func tableRows(r *Report) []tableRow {
 	return rows
 }
 
-func writeTable(w io.Writer, r *Report) error {
-	left, right := tw.AlignLeft, tw.AlignRight
-	aligns := []tw.Align{left, left, right, right, right, right, right, right, right, right, right}
-	header := []string{"ENDPOINT", "PHASE", "COUNT", "OK", "ERRORS", "MIN", "P50", "P90", "P99", "MAX", "MEAN"}
-	var rows [][]string
-	for _, row := range tableRows(r) {
-		s := row.stats
-		cells := []string{row.endpoint, row.phase, strconv.Itoa(s.Count), strconv.Itoa(s.OK), strconv.Itoa(s.Errors)}
-		for _, v := range []float64{s.MinMs, s.P50Ms, s.P90Ms, s.P99Ms, s.MaxMs, s.MeanMs} {
-			cells = append(cells, latencyCell(s, v))
-		}
-		rows = append(rows, cells)
+// cells are the row's cells in a table of the given statistics: its
+// handler, its phase, and each statistic.
+func (row tableRow) cells(stats []Statistic) []string {
+	cells := []string{row.endpoint, row.phase}
+	for _, st := range stats {
+		cells = append(cells, st.Cell(row.stats))
 	}
-	return renderTable(w, aligns, header, rows)
+	return cells
 }
 
-// latencyCell shows a latency, or "-" when no request of the row was
-// answered and so there is none.
-func latencyCell(s Stats, ms float64) string {
-	if s.Count == 0 || s.MaxMs == 0 {
-		return "-"
+func writeTable(w io.Writer, r *Report) error {
+	aligns := []tw.Align{tw.AlignLeft, tw.AlignLeft}
+	header := []string{"ENDPOINT", "PHASE"}
+	for _, st := range Statistics {
+		aligns, header = append(aligns, tw.AlignRight), append(header, strings.ToUpper(st.Name))
 	}
-	return FormatMs(ms)
+	var rows [][]string
+	for _, row := range tableRows(r) {
+		rows = append(rows, row.cells(Statistics))
+	}
+	return renderTable(w, aligns, header, rows)
 }
 
 // errorLines lists the error classes of each row that has errors, one line
