@@ -237,7 +237,7 @@ func diffSummary(changes []Change, regressions int) string {
 	c := changes[0]
 	rule := strconv.FormatFloat(math.Round(c.tolerance*1e4)/1e2, 'f', -1, 64) + "%"
 	if c.floorMs > 0 {
-		rule += " (and " + shortMs(c.floorMs) + ")"
+		rule += " (and " + ShortMs(c.floorMs) + ")"
 	}
 	return count + " beyond " + rule
 }

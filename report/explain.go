@@ -34,7 +34,7 @@ func Explain(r *Report) *Explanation {
 	limit := base.P99Ms + th
 	recorded := 0 // probes whose records were kept (of the first run, for --repeat)
 	for _, q := range r.Requests {
-		if q.Endpoint == "main" && q.Phase == "loaded" && q.Repeat <= 1 {
+		if q.Endpoint == EndpointMain && q.Phase == PhaseLoaded && q.Repeat <= 1 {
 			recorded++
 			if q.LatencyMs > limit && q.Status != 0 {
 				e.ProbesWaited++
@@ -107,12 +107,12 @@ func suggest(r *Report, e *Explanation) string {
 	starved := r.Verdict.Starved
 	switch {
 	case !r.Verdict.Conclusive:
-		return "Nothing to judge: " + inconclusiveReason(r.Verdict) + ". Fix that, and run again."
+		return "Nothing to judge: " + InconclusiveReason(r.Verdict) + ". Fix that, and run again."
 	case r.Target != TargetEmbedded && starved:
 		return "Something on the server's event loop blocks it while ComplexHandler runs: find the synchronous call in that handler and await a non-blocking version, or run it in an executor."
 	case r.Target != TargetEmbedded:
 		return "The server kept its loop free under this load: no fix needed."
-	case starved && c.Work == "cpu" && c.GIL && r.Mode == "pooled":
+	case starved && c.Work == "cpu" && c.GIL && r.Mode == ModePooled:
 		return "The threads take turns on the GIL, so a thread pool does not make Python computation parallel and the loop queues for the lock: move CPU-bound work to a process pool."
 	case starved && c.Work == "cpu":
 		return "The work is computation, and await does not make computation asynchronous: move it off the loop, to a process pool (or a thread pool where there is no GIL)."
@@ -130,12 +130,12 @@ func suggest(r *Report, e *Explanation) string {
 // start a new wave (the pooled staircase).
 func waves(r *Report) int {
 	d := r.Config.ComplexDelayMs
-	if d <= 0 || r.Mode != "pooled" || r.Config.Concurrency <= r.Config.Pool {
+	if d <= 0 || r.Mode != ModePooled || r.Config.Concurrency <= r.Config.Pool {
 		return 0
 	}
 	var lat []float64
 	for _, q := range r.Requests {
-		if q.Endpoint == "complex" && q.Error == "" {
+		if q.Endpoint == EndpointComplex && q.Error == "" {
 			lat = append(lat, q.LatencyMs)
 		}
 	}

@@ -54,8 +54,8 @@ func TestShortMs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := shortMs(tc.in); got != tc.want {
-				t.Errorf("shortMs(%v) = %q, want %q", tc.in, got, tc.want)
+			if got := ShortMs(tc.in); got != tc.want {
+				t.Errorf("ShortMs(%v) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}

@@ -66,7 +66,6 @@ type htmlRun struct {
 	Scenario    string
 	Table       htmlTable
 	Loop        string
-	Slowest     string
 	Notes       []string
 	Command     string
 	Config      [][2]string
@@ -106,7 +105,7 @@ func newHTMLPage(runs []*Report) htmlPage {
 		p.Runs = append(p.Runs, run)
 		words = append(words, run.Name+" "+run.Word)
 		if i == 0 {
-			p.Command, p.Started = r.Command, r.Started.Format("2006-01-02 15:04:05 MST")
+			p.Command, p.Started = r.Command, r.Started.Format(DateFormat)
 		} else if r.Command != p.Command {
 			p.Command = ""
 		}
@@ -125,8 +124,8 @@ func newHTMLRun(r *Report) htmlRun {
 	run := htmlRun{
 		Name:     r.Name(),
 		Line:     VerdictLine(r.Verdict),
-		Header:   headerLine(r),
-		Scenario: scenarioLine(r),
+		Header:   TargetLine(r),
+		Scenario: ScenarioLine(r),
 		Table:    latencyHTMLTable(r),
 		Command:  r.Command,
 		Config:   configRows(r),
@@ -137,18 +136,9 @@ func newHTMLRun(r *Report) htmlRun {
 	} else {
 		run.Explanation = Explain(r).Sentences
 	}
-	if r.Loop != nil {
-		run.Loop = LoopLine(r.Loop)
-		run.Slowest = FormatMs(r.Loop.SlowestCallbackMs)
-		if h := r.Loop.SlowestHandler; h != "" {
-			run.Slowest += " in " + h
-		}
-		if r.Loop.SlowestStillRunning {
-			run.Slowest += " (still running when the run ended)"
-		}
-	}
-	run.Notes = append([]string{uncorrectedNote}, errorLines(r)...)
-	for _, w := range warnings(r) {
+	run.Loop = LoopLine(r.Loop)
+	run.Notes = append([]string{UncorrectedNote}, ErrorLines(r)...)
+	for _, w := range Warnings(r) {
 		run.Notes = append(run.Notes, w.String())
 	}
 	return run
@@ -157,18 +147,18 @@ func newHTMLRun(r *Report) htmlRun {
 // plainVerdict says the verdict in a word, its style, and in a sentence.
 func plainVerdict(r *Report) (word, class, plain string) {
 	v := r.Verdict
-	idle := shortMs(v.MainP99BaselineMs)
+	idle := ShortMs(v.MainP99BaselineMs)
 	switch {
 	case !v.Conclusive:
-		return "inconclusive", "inconclusive", "No verdict: " + inconclusiveReason(v) + "."
+		return "inconclusive", "inconclusive", "No verdict: " + InconclusiveReason(v) + "."
 	case v.Starved && v.MainP99LoadedMs == 0:
 		return "STARVED", "starved", fmt.Sprintf("MainHandler was starved: none of its %d probes under load was answered.", v.Probes)
 	case v.Starved:
 		return "STARVED", "starved", fmt.Sprintf("MainHandler was starved: while ComplexHandler ran, MainHandler's p99 latency rose to %s, against %s when the server was idle.",
-			shortMs(v.MainP99LoadedMs), idle)
+			ShortMs(v.MainP99LoadedMs), idle)
 	default:
 		return "not starved", "ok", fmt.Sprintf("MainHandler was not starved: under load its p99 latency was %s, against %s idle, within the %s threshold.",
-			shortMs(v.MainP99LoadedMs), idle, shortMs(v.ThresholdMs))
+			ShortMs(v.MainP99LoadedMs), idle, ShortMs(v.ThresholdMs))
 	}
 }
 
@@ -178,8 +168,8 @@ func latencyHTMLTable(r *Report) htmlTable {
 	for _, st := range Statistics {
 		t.Header, t.Right = append(t.Header, []string{st.Name}), append(t.Right, true)
 	}
-	for _, row := range tableRows(r) {
-		t.Rows = append(t.Rows, row.cells(Statistics))
+	for _, row := range TableRows(r) {
+		t.Rows = append(t.Rows, row.Cells(Statistics))
 	}
 	return t
 }
@@ -187,12 +177,12 @@ func latencyHTMLTable(r *Report) htmlTable {
 // compareHTMLTable is the side-by-side table of compare.
 func compareHTMLTable(runs []*Report) *htmlTable {
 	t := &htmlTable{}
-	for _, c := range compareColumns {
-		lines := strings.Split(strings.TrimPrefix(strings.ToLower(c.text), "\n"), "\n")
-		t.Header, t.Right = append(t.Header, lines), append(t.Right, c.right)
+	for _, c := range CompareColumns {
+		lines := strings.Split(strings.TrimPrefix(strings.ToLower(c.Header), "\n"), "\n")
+		t.Header, t.Right = append(t.Header, lines), append(t.Right, c.Right)
 	}
 	for _, r := range runs {
-		t.Rows = append(t.Rows, compareRow(r))
+		t.Rows = append(t.Rows, CompareRow(r))
 	}
 	return t
 }
@@ -202,27 +192,23 @@ func configRows(r *Report) [][2]string {
 	c := r.Config
 	rows := [][2]string{{"target", r.Target}, {"mode", r.Mode}}
 	if r.Target == TargetEmbedded {
-		gil := "off"
-		if c.GIL {
-			gil = "on"
-		}
-		rows = append(rows, [2]string{"complex delay", shortMs(c.ComplexDelayMs)}, [2]string{"work", c.Work})
-		if r.Mode == "pooled" {
+		rows = append(rows, [2]string{"complex delay", ShortMs(c.ComplexDelayMs)}, [2]string{"work", c.Work})
+		if r.Mode == ModePooled {
 			rows = append(rows, [2]string{"pool", strconv.Itoa(c.Pool) + " workers"})
 		}
-		rows = append(rows, [2]string{"GIL", gil})
+		rows = append(rows, [2]string{"GIL", c.GILState()})
 	}
 	rows = append(rows,
 		[2]string{"concurrency", strconv.Itoa(c.Concurrency)},
 		[2]string{"rate", strconv.FormatFloat(c.Rate, 'g', -1, 64) + "/s"},
 		[2]string{"baseline", strconv.Itoa(c.Baseline) + " requests"},
-		[2]string{"duration", shortMs(c.DurationMs)},
-		[2]string{"timeout", shortMs(c.TimeoutMs)},
-		[2]string{"starve threshold", shortMs(c.StarveThresholdMs)},
+		[2]string{"duration", ShortMs(c.DurationMs)},
+		[2]string{"timeout", ShortMs(c.TimeoutMs)},
+		[2]string{"starve threshold", ShortMs(c.StarveThresholdMs)},
 		[2]string{"MainHandler path", c.MainPath},
 		[2]string{"ComplexHandler path", c.ComplexPath},
-		[2]string{"started", r.Started.Format("2006-01-02 15:04:05 MST")},
-		[2]string{"took", shortMs(r.ElapsedMs)})
+		[2]string{"started", r.Started.Format(DateFormat)},
+		[2]string{"took", ShortMs(r.ElapsedMs)})
 	if r.Repeat != nil {
 		rows = append(rows, [2]string{"repeat", fmt.Sprintf("%d runs (charts show the first)", r.Repeat.N)})
 	}
@@ -297,13 +283,6 @@ func slowestCaption(r *Report) (string, string) {
 	if l == nil {
 		return "", ""
 	}
-	callout := "Slowest callback " + FormatMs(l.SlowestCallbackMs)
-	if l.SlowestHandler != "" {
-		callout += " in " + l.SlowestHandler
-	}
-	if l.SlowestStillRunning {
-		callout += " (still running)"
-	}
-	return callout + ".", fmt.Sprintf("Lag p99 %s, max %s; loop busy %.0f%% of the run; longest queue %d.",
+	return "Slowest callback " + SlowestCallback(l, false) + ".", fmt.Sprintf("Lag p99 %s, max %s; loop busy %.0f%% of the run; longest queue %d.",
 		FormatMs(l.LagP99Ms), FormatMs(l.LagMaxMs), 100*l.BusyFraction, l.LongestQueue)
 }

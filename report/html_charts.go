@@ -52,7 +52,7 @@ func newChartSet(runs []*Report) *chartSet {
 		limit := starveLimitMs(r)
 		lat = math.Max(lat, limit)
 		lag = math.Max(lag, r.Config.StarveThresholdMs)
-		for _, q := range byEndpoint(timelineRequests(r), "main") {
+		for _, q := range byEndpoint(timelineRequests(r), EndpointMain) {
 			lat = math.Max(lat, q.LatencyMs)
 		}
 		for _, s := range r.LagSamples {
@@ -117,9 +117,9 @@ func (cs *chartSet) latencyBySendTime(r *Report) template.HTML {
 	if limit := starveLimitMs(r); limit > 0 {
 		ly := y.at(limit)
 		s.line(f.x, ly, f.x+f.w, ly, "limit")
-		s.text(f.x+6, ly-5, "start", "limit-label", "starved above "+shortMs(limit))
+		s.text(f.x+6, ly-5, "start", "limit-label", "starved above "+ShortMs(limit))
 	}
-	reqs := byEndpoint(timelineRequests(r), "main")
+	reqs := byEndpoint(timelineRequests(r), EndpointMain)
 	// Per column, the slowest request of each kind: the worst stays in sight.
 	kinds := map[string][]Request{}
 	for _, q := range reqs {
@@ -172,10 +172,10 @@ func percentileSeries(r *Report) []pctSeries {
 		name, class, endpoint, phase string
 		uncorrected                  bool
 	}{
-		{"MainHandler baseline", "main-baseline", "main", "baseline", false},
-		{"MainHandler loaded -U", "main-u", "main", "loaded", true}, // under the corrected line
-		{"MainHandler loaded", "main", "main", "loaded", false},
-		{"ComplexHandler loaded", "complex", "complex", "loaded", false},
+		{"MainHandler baseline", "main-baseline", EndpointMain, PhaseBaseline, false},
+		{"MainHandler loaded -U", "main-u", EndpointMain, PhaseLoaded, true}, // under the corrected line
+		{"MainHandler loaded", "main", EndpointMain, PhaseLoaded, false},
+		{"ComplexHandler loaded", "complex", EndpointComplex, PhaseLoaded, false},
 	}
 	var out []pctSeries
 	for _, d := range defs {
@@ -286,7 +286,7 @@ func (cs *chartSet) loopLag(r *Report) template.HTML {
 	if th := r.Config.StarveThresholdMs; th > 0 {
 		ly := y.at(th)
 		s.line(f.x, ly, f.x+f.w, ly, "limit")
-		s.text(f.x+6, ly-5, "start", "limit-label", "threshold "+shortMs(th))
+		s.text(f.x+6, ly-5, "start", "limit-label", "threshold "+ShortMs(th))
 	}
 	for _, sp := range spans {
 		s.circle(x.at(sp.ran), y.at(sp.lag), 2.2, "dot lag",

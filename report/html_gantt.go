@@ -18,8 +18,8 @@ const ganttMaxRows = ganttMaxPlot / 2
 // stack up; probes answered at once share one lane.
 func ganttLanes(r *Report) (complexLanes, mainLanes [][]Request) {
 	reqs := timelineRequests(r)
-	complexLanes = packLanes(byEndpoint(reqs, "complex"), func(q Request) (float64, float64) { return q.StartMs, q.EndMs })
-	mainLanes = packLanes(byEndpoint(reqs, "main"), func(q Request) (float64, float64) { return q.ScheduledMs, q.EndMs })
+	complexLanes = packLanes(byEndpoint(reqs, EndpointComplex), func(q Request) (float64, float64) { return q.StartMs, q.EndMs })
+	mainLanes = packLanes(byEndpoint(reqs, EndpointMain), func(q Request) (float64, float64) { return q.ScheduledMs, q.EndMs })
 	return complexLanes, mainLanes
 }
 
@@ -49,7 +49,7 @@ func foldLanes(lanes [][]Request, rows int) [][]Request {
 
 // requestTitle is the tooltip of one request.
 func requestTitle(q Request) string {
-	name := map[string]string{"main": "MainHandler", "complex": "ComplexHandler"}[q.Endpoint]
+	name := HandlerNames[q.Endpoint]
 	if name == "" {
 		name = q.Endpoint
 	}
@@ -124,9 +124,9 @@ func requestKind(q Request) string {
 	switch {
 	case q.Error != "":
 		return "failed"
-	case q.Endpoint == "complex":
+	case q.Endpoint == EndpointComplex:
 		return "complex"
-	case q.Phase == "baseline":
+	case q.Phase == PhaseBaseline:
 		return "main-baseline"
 	default:
 		return "main"

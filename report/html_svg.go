@@ -221,5 +221,5 @@ func decadeLabel(ms float64) string {
 	if ms < 1 {
 		return strconv.FormatFloat(math.Round(ms*1000), 'f', -1, 64) + "µs"
 	}
-	return shortMs(ms)
+	return ShortMs(ms)
 }

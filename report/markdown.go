@@ -36,36 +36,36 @@ var markdownStats = StatisticsNamed("count", "ok", "errors", "p50", "p90", "p99"
 func writeMarkdownRun(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "**%s**\n\n", mdText(VerdictLine(r.Verdict)))
 	// A trailing backslash is a hard line break.
-	fmt.Fprintf(b, "%s\\\n%s\n\n", mdLine(headerLine(r)), mdLine(scenarioLine(r)))
+	fmt.Fprintf(b, "%s\\\n%s\n\n", mdLine(TargetLine(r)), mdLine(ScenarioLine(r)))
 	header, right := []string{"endpoint", "phase"}, []bool{false, false}
 	for _, st := range markdownStats {
 		header, right = append(header, st.Name), append(right, true)
 	}
 	var rows [][]string
-	for _, row := range tableRows(r) {
-		rows = append(rows, row.cells(markdownStats))
+	for _, row := range TableRows(r) {
+		rows = append(rows, row.Cells(markdownStats))
 	}
 	writeMarkdownTable(b, header, right, rows)
 	if r.Loop != nil {
 		fmt.Fprintf(b, "\n%s\n", mdLine(LoopLine(r.Loop)))
 	}
-	bullets := []string{"`-U`" + mdText(strings.TrimPrefix(uncorrectedNote, "-U"))}
-	bullets = append(bullets, mapStrings(errorLines(r), mdLine)...)
-	for _, w := range warnings(r) {
+	bullets := []string{"`-U`" + mdText(strings.TrimPrefix(UncorrectedNote, "-U"))}
+	bullets = append(bullets, mapStrings(ErrorLines(r), mdLine)...)
+	for _, w := range Warnings(r) {
 		bullets = append(bullets, mdLine(w.String()))
 	}
 	writeMarkdownList(b, bullets)
 }
 
 func writeMarkdownRuns(b *strings.Builder, runs []*Report) {
-	header := make([]string, len(compareColumns))
-	right := make([]bool, len(compareColumns))
-	for i, c := range compareColumns {
-		header[i], right[i] = c.md, c.right
+	header := make([]string, len(CompareColumns))
+	right := make([]bool, len(CompareColumns))
+	for i, c := range CompareColumns {
+		header[i], right[i] = c.Short, c.Right
 	}
 	rows := make([][]string, len(runs))
 	for i, r := range runs {
-		rows[i] = compareRow(r)
+		rows[i] = CompareRow(r)
 	}
 	writeMarkdownTable(b, header, right, rows)
 	verdicts := make([]string, len(runs))
@@ -73,14 +73,14 @@ func writeMarkdownRuns(b *strings.Builder, runs []*Report) {
 		verdicts[i] = fmt.Sprintf("**%s**: %s", mdText(r.Name()), mdText(VerdictLine(r.Verdict)))
 	}
 	writeMarkdownList(b, verdicts)
-	fmt.Fprintf(b, "\n%s\n", strings.Join(mapStrings(scenarioLines(runs), mdLine), "\\\n"))
+	fmt.Fprintf(b, "\n%s\n", strings.Join(mapStrings(ScenarioLines(runs), mdLine), "\\\n"))
 	var more []string
 	for _, r := range runs {
 		if r.Loop != nil {
 			more = append(more, r.Name()+": "+LoopLine(r.Loop))
 		}
 	}
-	writeMarkdownList(b, mapStrings(append(more, mergedWarnings(runs)...), mdLine))
+	writeMarkdownList(b, mapStrings(append(more, MergedWarnings(runs)...), mdLine))
 }
 
 // writeMarkdownTable writes a table whose columns are right-aligned where

@@ -133,7 +133,7 @@ func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) Verdict {
 		if r.Verdict.Conclusive {
 			conclusive++
 		} else if v.Reason == "" {
-			v.Reason = inconclusiveReason(r.Verdict) + " (in a run of the repeat)"
+			v.Reason = InconclusiveReason(r.Verdict) + " (in a run of the repeat)"
 		}
 	}
 	sort.Float64s(stalled)

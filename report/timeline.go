@@ -125,7 +125,7 @@ func (tl *timeline) lines() []string {
 	if tl.span <= 0 || len(tl.reqs) == 0 {
 		return []string{"Timeline: no requests were recorded."}
 	}
-	out := []string{fmt.Sprintf("Timeline of the run: %s, one column = %s", shortMs(tl.span), FormatMs(tl.dt))}
+	out := []string{fmt.Sprintf("Timeline of the run: %s, one column = %s", ShortMs(tl.span), FormatMs(tl.dt))}
 	out = append(out, tl.loadWindow())
 	out = append(out, tl.complexLanes()...)
 	out = append(out, tl.mainChart()...)
@@ -158,7 +158,7 @@ func (tl *timeline) loadWindow() string {
 // its end: one lane per request, or, when there are many, lanes shared by
 // requests that do not overlap.
 func (tl *timeline) complexLanes() []string {
-	reqs := byEndpoint(tl.reqs, "complex")
+	reqs := byEndpoint(tl.reqs, EndpointComplex)
 	if len(reqs) == 0 {
 		return []string{tl.paintLabel("ComplexHandler") + " (no requests)"}
 	}
@@ -189,7 +189,7 @@ func (tl *timeline) complexLanes() []string {
 func outcomeLabel(q Request) string {
 	switch {
 	case q.Error == "":
-		return compactMs(q.LatencyMs)
+		return CompactMs(q.LatencyMs)
 	case q.Status > 0:
 		return strconv.Itoa(q.Status)
 	default:
@@ -238,7 +238,7 @@ func packLanes[T any](items []T, span func(T) (float64, float64)) [][]T {
 // due, the highest in each column, with asciigraph. Columns between two
 // requests are interpolated; the y axis is labelled in ms.
 func (tl *timeline) mainChart() []string {
-	reqs := byEndpoint(tl.reqs, "main")
+	reqs := byEndpoint(tl.reqs, EndpointMain)
 	series := make([]float64, tl.cols)
 	for i := range series {
 		series[i] = math.NaN()
@@ -279,9 +279,9 @@ func (tl *timeline) mainChart() []string {
 		data = [][]float64{line, series}
 		colors = []asciigraph.AnsiColor{colorFailed, colorMain}
 		opts = append(opts, asciigraph.SeriesChars(asciigraph.CreateCharSet("╌")))
-		title += "; ╌ starved above " + shortMs(limit)
+		title += "; ╌ starved above " + ShortMs(limit)
 	} else if limit > 0 {
-		title += "; starved above " + shortMs(limit)
+		title += "; starved above " + ShortMs(limit)
 	}
 	if tl.color {
 		opts = append(opts, asciigraph.SeriesColors(colors...), asciigraph.AxisColor(colorAxis))
@@ -344,7 +344,7 @@ func msAxisLabel(top float64, width int) asciigraph.YAxisValueFormatterFunc {
 func (tl *timeline) failedMain() (string, bool) {
 	cells := blankCells(tl.cols)
 	n := 0
-	for _, q := range byEndpoint(tl.reqs, "main") {
+	for _, q := range byEndpoint(tl.reqs, EndpointMain) {
 		if q.Error != "" {
 			cells[tl.col(q.ScheduledMs)] = cell{"x", colorFailed}
 			n++
@@ -400,7 +400,7 @@ func (tl *timeline) lagLane() (string, bool) {
 		}
 		cells[c] = cell{sparkLevels[level], color}
 	}
-	return tl.lane("loop lag "+fmt.Sprintf("%10s", "max "+compactMs(top)), cells), true
+	return tl.lane("loop lag "+fmt.Sprintf("%10s", "max "+CompactMs(top)), cells), true
 }
 
 // axis is the time axis under the lanes, with ticks on round values.
@@ -436,7 +436,7 @@ func (tl *timeline) legend() []string {
 	}
 	if len(tl.r.LagSamples) > 0 {
 		entries = append(entries, tl.paint(colorLagOK, "▁")+tl.paint(colorFailed, "█")+
-			" loop lag (red above "+shortMs(tl.r.Config.StarveThresholdMs)+")")
+			" loop lag (red above "+ShortMs(tl.r.Config.StarveThresholdMs)+")")
 	}
 	width := tl.cols + timelineLabelWidth
 	var out []string
@@ -452,23 +452,6 @@ func (tl *timeline) legend() []string {
 		line += e
 	}
 	return append(out, line)
-}
-
-// compactMs renders a duration in ms in at most six columns, to fit a
-// label: "4.99s", "992ms", "12.5ms", "1.25ms", "420µs".
-func compactMs(ms float64) string {
-	switch {
-	case ms >= 999.5:
-		return strconv.FormatFloat(ms/1000, 'f', 2, 64) + "s"
-	case ms >= 99.95:
-		return strconv.FormatFloat(ms, 'f', 0, 64) + "ms"
-	case ms >= 9.995:
-		return strconv.FormatFloat(ms, 'f', 1, 64) + "ms"
-	case ms >= 0.9995:
-		return strconv.FormatFloat(ms, 'f', 2, 64) + "ms"
-	default:
-		return strconv.FormatFloat(ms*1000, 'f', 0, 64) + "µs"
-	}
 }
 
 // visibleLen is the width of s on a terminal: its runes, less ANSI escapes.

@@ -91,7 +91,7 @@ func tickLabel(ms float64) string {
 	if ms == 0 {
 		return "0"
 	}
-	return shortMs(ms)
+	return ShortMs(ms)
 }
 
 // lagSpan is one heartbeat as the span during which the loop was late: a

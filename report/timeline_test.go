@@ -37,7 +37,7 @@ func timelineFixture(t *testing.T, name string) *Report {
 	case "blocking_starved", "blocking_partial":
 		var c Request
 		for _, q := range r.Requests {
-			if q.Endpoint == "complex" {
+			if q.Endpoint == EndpointComplex {
 				c = q
 			}
 		}
@@ -165,11 +165,11 @@ func TestCompactMs(t *testing.T) {
 		{4990.1, "4.99s"}, {991.74, "992ms"}, {12.54, "12.5ms"}, {1.254, "1.25ms"}, {0.42, "420µs"}, {999.9, "1.00s"},
 	}
 	for _, tc := range cases {
-		if got := compactMs(tc.ms); got != tc.want {
-			t.Errorf("compactMs(%v) = %q, want %q", tc.ms, got, tc.want)
+		if got := CompactMs(tc.ms); got != tc.want {
+			t.Errorf("CompactMs(%v) = %q, want %q", tc.ms, got, tc.want)
 		}
-		if n := utf8.RuneCountInString(compactMs(tc.ms)); n > 6 {
-			t.Errorf("compactMs(%v) is %d columns wide", tc.ms, n)
+		if n := utf8.RuneCountInString(CompactMs(tc.ms)); n > 6 {
+			t.Errorf("CompactMs(%v) is %d columns wide", tc.ms, n)
 		}
 	}
 }
