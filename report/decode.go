@@ -35,6 +35,7 @@ const (
 	maxDocumentRequests   = 1_500_000  // about MaxDocumentBytes of requests as blockprobe writes them
 	maxResultsRequests    = 3_000_000  // about MaxResultsBytes of them
 	maxDocumentLagSamples = 10_000_000 // a day of heartbeats every 10ms
+	maxDocumentHistograms = 4_000      // a comparison of a thousand runs
 	maxMemberBytes        = 4 << 20    // any other member of a report
 )
 
@@ -45,11 +46,13 @@ type limits struct {
 	documentRequests  int
 	resultsRequests   int
 	lagSamples        int // heartbeats of a document
+	histograms        int // of a document, each decoded once to be checked
 }
 
 var defaultLimits = limits{
 	document: MaxDocumentBytes, results: MaxResultsBytes, line: MaxResultsLineBytes,
 	documentRequests: maxDocumentRequests, resultsRequests: maxResultsRequests, lagSamples: maxDocumentLagSamples,
+	histograms: maxDocumentHistograms,
 }
 
 // Document is a saved file read back: a JSON report, a comparison, or a

@@ -210,7 +210,7 @@ func configRows(r *Report) [][2]string {
 		[2]string{"started", r.Started.Format(DateFormat)},
 		[2]string{"took", ShortMs(r.ElapsedMs)})
 	if r.Repeat != nil {
-		rows = append(rows, [2]string{"repeat", fmt.Sprintf("%d runs (charts show the first)", r.Repeat.N)})
+		rows = append(rows, [2]string{"repeat", fmt.Sprintf("%d runs (timelines show the first; percentiles, all)", r.Repeat.N)})
 	}
 	return rows
 }
@@ -251,8 +251,8 @@ func htmlCharts(runs []*Report) []htmlChart {
 		},
 		{
 			ID: "percentiles", Title: "Latency distribution by percentile",
-			Desc: "Latency at each percentile, computed from the requests, HDR-style: the x axis spreads the tail (1/(1-p), log scale) " +
-				"and the y axis is logarithmic, so idle microseconds and loaded seconds show on one chart.",
+			Desc: "Latency at each percentile, read from the HDR histogram of each endpoint and phase (of every run together, for --repeat): " +
+				"the x axis spreads the tail (1/(1-p), log scale) and the y axis is logarithmic, so idle microseconds and loaded seconds show on one chart.",
 			Legend: []htmlKey{{"key-line-main-baseline", "MainHandler idle"}, {"key-line-main", "MainHandler loaded"},
 				{"key-line-main-u", "MainHandler loaded, from the actual send (-U)"}, {"key-line-complex", "ComplexHandler loaded"}},
 			Panels: panels(cs.percentiles, nil),

@@ -59,8 +59,8 @@ func newChartSet(runs []*Report) *chartSet {
 			lag = math.Max(lag, s.LagMs)
 		}
 		for _, ps := range percentileSeries(r) {
-			lo, hi = math.Min(lo, ps.vals[0]), math.Max(hi, ps.vals[len(ps.vals)-1])
-			right = math.Max(right, float64(len(ps.vals)))
+			lo, hi = math.Min(lo, ps.buckets[0].Ms), math.Max(hi, ps.buckets[len(ps.buckets)-1].Ms)
+			right = math.Max(right, float64(ps.n))
 		}
 		c, m := ganttLanes(r)
 		complexLanes, mainLanes = max(complexLanes, len(c)), max(mainLanes, len(m))
@@ -156,45 +156,70 @@ func latencyMark(q Request) string {
 	return "mark failed"
 }
 
-// pctSeries is the latency distribution of one endpoint in one phase:
-// the answered requests' latencies, sorted.
+// pctSeries is the latency distribution of one endpoint in one phase: how
+// many requests were answered, and their latencies, fastest first.
 type pctSeries struct {
 	name, class string
-	vals        []float64
+	n           int64
+	buckets     []Bucket
 }
 
-// percentileSeries computes r's latency distributions from its requests:
-// MainHandler idle, under load and under load uncorrected (from the actual
-// send), and ComplexHandler under load. Series without an answered
-// request are left out.
+// percentileSeries reads r's latency distributions from the histograms of
+// its statistics, whatever --max-records kept of its requests: MainHandler
+// idle, under load and under load from the actual send, and ComplexHandler
+// under load. A report written before histograms were kept draws them from
+// the requests it holds. Series without an answered request are left out.
 func percentileSeries(r *Report) []pctSeries {
-	defs := []struct {
-		name, class, endpoint, phase string
-		uncorrected                  bool
-	}{
-		{"MainHandler baseline", "main-baseline", EndpointMain, PhaseBaseline, false},
-		{"MainHandler loaded -U", "main-u", EndpointMain, PhaseLoaded, true}, // under the corrected line
-		{"MainHandler loaded", "main", EndpointMain, PhaseLoaded, false},
-		{"ComplexHandler loaded", "complex", EndpointComplex, PhaseLoaded, false},
+	defs := []struct{ name, class, endpoint, phase string }{
+		{"MainHandler baseline", "main-baseline", EndpointMain, PhaseBaseline},
+		{"MainHandler loaded -U", "main-u", EndpointMain, PhaseLoadedUncorrected}, // under the corrected line
+		{"MainHandler loaded", "main", EndpointMain, PhaseLoaded},
+		{"ComplexHandler loaded", "complex", EndpointComplex, PhaseLoaded},
 	}
 	var out []pctSeries
 	for _, d := range defs {
-		var vals []float64
-		for _, q := range timelineRequests(r) {
-			if q.Endpoint != d.endpoint || q.Phase != d.phase || q.Error != "" {
-				continue
-			}
-			v := q.LatencyMs
-			if d.uncorrected {
-				v = q.UncorrectedMs
-			}
-			vals = append(vals, math.Max(v, 0.001))
+		buckets := r.Stats(d.endpoint, d.phase).Distribution()
+		if buckets == nil {
+			buckets = requestBuckets(r, d.endpoint, d.phase)
 		}
-		if len(vals) == 0 {
+		ps := pctSeries{name: d.name, class: d.class, buckets: buckets}
+		for _, b := range buckets {
+			ps.n += b.Count
+		}
+		if ps.n > 0 {
+			out = append(out, ps)
+		}
+	}
+	return out
+}
+
+// requestBuckets is the distribution of the latencies of r's requests of
+// endpoint in phase that got an answer (loaded_uncorrected: the loaded ones,
+// from the actual send), for a report without histograms.
+func requestBuckets(r *Report, endpoint, phase string) []Bucket {
+	uncorrected := phase == PhaseLoadedUncorrected
+	if uncorrected {
+		phase = PhaseLoaded
+	}
+	var vals []float64
+	for _, q := range timelineRequests(r) {
+		if q.Endpoint != endpoint || q.Phase != phase || q.Error != "" {
 			continue
 		}
-		sort.Float64s(vals)
-		out = append(out, pctSeries{d.name, d.class, vals})
+		v := q.LatencyMs
+		if uncorrected {
+			v = q.UncorrectedMs
+		}
+		vals = append(vals, math.Max(v, 0.001))
+	}
+	sort.Float64s(vals)
+	var out []Bucket
+	for _, v := range vals {
+		if n := len(out); n > 0 && out[n-1].Ms == v {
+			out[n-1].Count++
+			continue
+		}
+		out = append(out, Bucket{Ms: v, Count: 1})
 	}
 	return out
 }
@@ -204,6 +229,10 @@ func percentileLabel(x float64) string {
 	p := 100 * (1 - 1/x)
 	return strconv.FormatFloat(math.Round(p*1e6)/1e6, 'f', -1, 64) + "%"
 }
+
+// pctDot is the last request of a bucket of a distribution: its index
+// among the requests, fastest first, and its latency.
+type pctDot struct{ i, ms float64 }
 
 // percentiles draws r's latency distributions HDR-style: x is the
 // percentile on a log scale of 1/(1-p), so the tail gets the room; y is the
@@ -228,27 +257,28 @@ func (cs *chartSet) percentiles(r *Report) template.HTML {
 	s.yAxis(f, y, yt, "latency (log scale)")
 	series := percentileSeries(r)
 	for _, ps := range series {
-		n := float64(len(ps.vals))
+		n := float64(ps.n)
+		// The i-th fastest request stands at x = 1/(1-i/n): a bucket is a
+		// step up where its first request stands, flat to its last.
+		at := func(i float64) float64 { return x.at(n / (n - i)) }
 		var pts []point
-		for i, v := range ps.vals {
-			px := x.at(n / (n - float64(i)))
-			if i > 0 {
-				pts = append(pts, point{px, y.at(ps.vals[i-1])})
+		var ends []pctDot
+		faster := 0.0
+		for j, b := range ps.buckets {
+			if j > 0 {
+				pts = append(pts, point{at(faster), y.at(ps.buckets[j-1].Ms)})
 			}
-			pts = append(pts, point{px, y.at(v)})
+			pts = append(pts, point{at(faster), y.at(b.Ms)})
+			faster += float64(b.Count)
+			ends = append(ends, pctDot{faster - 1, b.Ms})
 		}
 		// The highest value holds up to 100%, the right edge.
-		pts = append(pts, point{f.x + f.w, y.at(ps.vals[len(ps.vals)-1])})
+		pts = append(pts, point{f.x + f.w, y.at(ps.buckets[len(ps.buckets)-1].Ms)})
 		s.path(simplify(pts), false, "series "+ps.class, ps.name)
-		at := func(i int) float64 { return x.at(n / (n - float64(i))) }
-		indexes := make([]int, len(ps.vals))
-		for i := range indexes {
-			indexes[i] = i
-		}
-		for _, i := range worstPerColumn(indexes, lineDotPx, at, func(a, b int) bool { return a > b }) {
-			p := 100 * float64(i+1) / n
-			title := fmt.Sprintf("%s: %.4g%% of %d requests took at most %s", ps.name, p, len(ps.vals), FormatMs(ps.vals[i]))
-			s.circle(at(i), y.at(ps.vals[i]), 2.2, "dot "+ps.class, title)
+		dotX := func(d pctDot) float64 { return at(d.i) }
+		for _, d := range worstPerColumn(ends, lineDotPx, dotX, func(a, b pctDot) bool { return a.i > b.i }) {
+			title := fmt.Sprintf("%s: %.4g%% of %d requests took at most %s", ps.name, 100*(d.i+1)/n, ps.n, FormatMs(d.ms))
+			s.circle(at(d.i), y.at(d.ms), 2.2, "dot "+ps.class, title)
 		}
 	}
 	if len(series) == 0 {

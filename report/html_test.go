@@ -224,9 +224,9 @@ func TestPercentileSeries(t *testing.T) {
 	series := percentileSeries(r)
 	names := map[string]int{}
 	for _, s := range series {
-		names[s.name] = len(s.vals)
-		for i := 1; i < len(s.vals); i++ {
-			if s.vals[i] < s.vals[i-1] {
+		names[s.name] = int(s.n)
+		for i := 1; i < len(s.buckets); i++ {
+			if s.buckets[i].Ms < s.buckets[i-1].Ms {
 				t.Fatalf("%s not sorted", s.name)
 			}
 		}

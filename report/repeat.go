@@ -26,7 +26,8 @@ type Range struct {
 }
 
 // Aggregate combines repeated runs of one scenario into one report: each
-// latency figure is the median over the runs, counts are summed, the
+// latency figure is the median over the runs, counts are summed, each
+// histogram is the runs' merged (the distribution of every request), the
 // verdict is judged on the median figures, and Repeat.Spread shows how far
 // the runs disagreed. Requests of every run are kept, marked with their run.
 // The loop figures are those of the run whose MainHandler p99 is the median;
@@ -64,6 +65,7 @@ func Aggregate(reps []*Report) *Report {
 			each[i] = *r.Stats(row.Endpoint, row.Phase)
 		}
 		*row.Stats = agg.medianStats(row.Endpoint+"."+row.Phase, each)
+		row.Stats.Histogram = mergeHistograms(each)
 	}
 	e := &agg.Endpoints
 	agg.GeneratorLagP99Ms = agg.spread("generator_lag_p99_ms", collect(reps, func(r *Report) float64 { return r.GeneratorLagP99Ms }))

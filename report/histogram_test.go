@@ -1,0 +1,156 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Every statistic carries its histogram, in the standard encoding, and the
+// histogram holds the statistic's figures: it is their one source.
+func TestStatsCarryTheirHistogram(t *testing.T) {
+	for _, f := range fixtures() {
+		t.Run(f.name, func(t *testing.T) {
+			r := f.report()
+			var buf bytes.Buffer
+			if err := WriteJSON(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+			doc, err := ReadDocument(&buf)
+			if err != nil {
+				t.Fatalf("ReadDocument: %v", err)
+			}
+			for _, row := range doc.Runs[0].Rows() {
+				s := row.Stats
+				h, err := decodeHistogram(s.Histogram)
+				switch {
+				case err != nil:
+					t.Fatalf("%s.%s: %v", row.Endpoint, row.Phase, err)
+				case !s.HasLatencies():
+					if h != nil {
+						t.Errorf("%s.%s: a histogram of %d latencies, but nothing was answered", row.Endpoint, row.Phase, h.TotalCount())
+					}
+					continue
+				case !strings.HasPrefix(s.Histogram, "HISTFA"):
+					t.Errorf("%s.%s: histogram %.20q, want the V2 compressed encoding (HISTFA...)", row.Endpoint, row.Phase, s.Histogram)
+				}
+				if got := h.TotalCount(); got != int64(s.Answered()) {
+					t.Errorf("%s.%s: histogram of %d latencies, want the %d answered", row.Endpoint, row.Phase, got, s.Answered())
+				}
+				for q, want := range map[float64]float64{50: s.P50Ms, 90: s.P90Ms, 99: s.P99Ms} {
+					if got := float64(h.ValueAtQuantile(q)) / 1000; got != want {
+						t.Errorf("%s.%s: p%v of the histogram %vms, want the statistic's %vms", row.Endpoint, row.Phase, q, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReadRefusesBrokenHistograms(t *testing.T) {
+	good := fixtureReport(t, "blocking_starved").Endpoints.Main.Loaded.Histogram
+	tests := []struct {
+		name, histogram string
+		lim             limits
+		wantErr         error
+		wantText        string
+	}{
+		{"as written", good, defaultLimits, nil, ""},
+		{"none, as before histograms were kept", "", defaultLimits, nil, ""},
+		{"not base64", "HISTFA!!", defaultLimits, ErrNotReport, "endpoints.main.loaded.histogram is not an HDR histogram"},
+		{"cut short", good[:len(good)/2], defaultLimits, ErrNotReport, "not an HDR histogram"},
+		{"too large", strings.Repeat("A", maxHistogramBytes+1), defaultLimits, ErrTooLarge, "larger than the 256 KiB any run writes"},
+		{"wider than blockprobe records", wideHistogram(t), defaultLimits, ErrNotReport, "values up to 1099511627776 at 4 significant digits"},
+		{"more histograms than a document holds", good, limits{document: 1 << 20, line: 1 << 10, documentRequests: 1000, histograms: 3},
+			ErrTooLarge, "at most 3 histograms of one document"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := fixtureReport(t, "blocking_starved")
+			r.Endpoints.Main.Loaded.Histogram = tc.histogram
+			var buf bytes.Buffer
+			if err := WriteJSON(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+			_, err := readDocument(&buf, tc.lim)
+			switch {
+			case tc.wantErr == nil && err != nil:
+				t.Fatalf("error %v, want none", err)
+			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
+				t.Fatalf("error %v, want one wrapping %v", err, tc.wantErr)
+			case tc.wantErr != nil && !strings.Contains(err.Error(), tc.wantText):
+				t.Errorf("error %q, want it to say %q", err, tc.wantText)
+			}
+		})
+	}
+}
+
+// wideHistogram is a histogram of a geometry wider than any statistic's:
+// decoding it would allocate every one of its buckets.
+func wideHistogram(t *testing.T) string {
+	t.Helper()
+	h := hdrhistogram.New(1, 1<<40, 4)
+	if err := h.RecordValue(1000); err != nil {
+		t.Fatal(err)
+	}
+	return encodeHistogram(h)
+}
+
+// The percentile chart draws the histograms, so it covers every request
+// whatever --max-records kept of them; a report without histograms draws
+// the requests it holds.
+func TestPercentilesFromHistograms(t *testing.T) {
+	cut := fixtureReport(t, "blocking_starved")
+	cut.Requests = cut.Requests[:10] // --max-records 10
+	old := fixtureReport(t, "blocking_starved")
+	for _, row := range old.Rows() {
+		row.Stats.Histogram = ""
+	}
+	old.Requests = old.Requests[:30] // the baseline and the complex request
+	tests := []struct {
+		name string
+		r    *Report
+		want map[string]int64
+	}{
+		{"every request, from the histograms", cut, map[string]int64{
+			"MainHandler baseline": 20, "MainHandler loaded -U": 100, "MainHandler loaded": 100, "ComplexHandler loaded": 1}},
+		{"the requests kept, without histograms", old, map[string]int64{
+			"MainHandler baseline": 20, "MainHandler loaded -U": 9, "MainHandler loaded": 9, "ComplexHandler loaded": 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := map[string]int64{}
+			for _, ps := range percentileSeries(tc.r) {
+				got[ps.name] = ps.n
+			}
+			for name, n := range tc.want {
+				if got[name] != n {
+					t.Errorf("%s: %d requests, want %d", name, got[name], n)
+				}
+			}
+		})
+	}
+}
+
+// --repeat merges the runs' histograms: the distribution of every request.
+func TestAggregateMergesHistograms(t *testing.T) {
+	one := fixtureReport(t, "async_not_starved")
+	agg := Aggregate([]*Report{one, fixtureReport(t, "async_not_starved"), fixtureReport(t, "async_not_starved")})
+	for _, row := range agg.Rows() {
+		h, err := decodeHistogram(row.Stats.Histogram)
+		if err != nil || h == nil {
+			t.Fatalf("%s.%s: histogram %v, %v", row.Endpoint, row.Phase, h, err)
+		}
+		if got, want := h.TotalCount(), int64(3*one.Stats(row.Endpoint, row.Phase).Answered()); got != want {
+			t.Errorf("%s.%s: %d latencies, want every run's %d", row.Endpoint, row.Phase, got, want)
+		}
+	}
+	without := fixtureReport(t, "async_not_starved")
+	without.Endpoints.Main.Loaded.Histogram = ""
+	if h := Aggregate([]*Report{one, without}).Endpoints.Main.Loaded.Histogram; h != "" {
+		t.Errorf("merged a run without a histogram into %.20q: want none", h)
+	}
+}
