@@ -78,7 +78,9 @@ func ReadDocument(r io.Reader) (*Document, error) {
 	if err != nil {
 		return nil, printableError{err}
 	}
-	doc.Warnings = mapStrings(doc.Warnings, printable)
+	for i, w := range doc.Warnings {
+		doc.Warnings[i] = Printable(w)
+	}
 	return doc, nil
 }
 

@@ -1,15 +1,6 @@
 package report
 
-import (
-	"bufio"
-	"fmt"
-	"io"
-	"math"
-	"strconv"
-	"strings"
-
-	"github.com/olekukonko/tablewriter/tw"
-)
+import "math"
 
 // Change is how one figure of one run changed from an old set of runs to a
 // new one.
@@ -26,25 +17,27 @@ type Change struct {
 	DeltaPct float64
 	// Regression is set when the figure got worse beyond what Diff allows.
 	Regression bool
-
-	// tolerance and floorMs are the rule Diff judged by, for WriteDiff's
-	// summary.
-	tolerance, floorMs float64
+	// Tolerance and FloorMs are the rule Diff judged by.
+	Tolerance, FloorMs float64
 }
 
-// figureKind says how a figure is compared and shown.
-type figureKind int
+// FigureKind says how a figure is compared and shown.
+type FigureKind int
 
+// The kinds of figures Diff compares.
 const (
-	latencyFigure figureKind = iota // milliseconds, judged with tolerance and floor
-	countFigure                     // errors, any increase is a regression
-	verdictFigure                   // 1 for starved, turning starved is a regression
+	LatencyFigure FigureKind = iota // milliseconds, judged with tolerance and floor
+	CountFigure                     // errors, any increase is a regression
+	VerdictFigure                   // 1 for starved, turning starved is a regression
 )
+
+// Kind is the kind of c's figure.
+func (c Change) Kind() FigureKind { return kindOf(c.Figure) }
 
 // diffFigure is one figure Diff compares.
 type diffFigure struct {
 	name  string
-	kind  figureKind
+	kind  FigureKind
 	value func(*Report) float64
 }
 
@@ -55,7 +48,7 @@ var diffFigures = append(statisticFigures(Figures(
 	"main.loaded.p50", "main.loaded.p90", "main.loaded.p99", "main.loaded.max",
 	"complex.loaded.p50", "complex.loaded.p99", "complex.loaded.max",
 	"main.baseline.errors", "main.loaded.errors", "complex.loaded.errors",
-)), diffFigure{"verdict.starved", verdictFigure, func(r *Report) float64 {
+)), diffFigure{"verdict.starved", VerdictFigure, func(r *Report) float64 {
 	if r.Verdict.Starved {
 		return 1
 	}
@@ -65,9 +58,9 @@ var diffFigures = append(statisticFigures(Figures(
 func statisticFigures(figures []Figure) []diffFigure {
 	out := make([]diffFigure, len(figures))
 	for i, f := range figures {
-		out[i] = diffFigure{f.String(), countFigure, f.Of}
+		out[i] = diffFigure{f.String(), CountFigure, f.Of}
 		if f.Stat.Latency() {
-			out[i].kind = latencyFigure
+			out[i].kind = LatencyFigure
 		}
 	}
 	return out
@@ -75,13 +68,13 @@ func statisticFigures(figures []Figure) []diffFigure {
 
 // kindOf is the kind of the named figure; a name Diff does not know is a
 // latency.
-func kindOf(figure string) figureKind {
+func kindOf(figure string) FigureKind {
 	for _, f := range diffFigures {
 		if f.name == figure {
 			return f.kind
 		}
 	}
-	return latencyFigure
+	return LatencyFigure
 }
 
 // Diff compares the runs of oldRuns and newRuns, matched by Name, figure by figure:
@@ -113,7 +106,7 @@ func Diff(oldRuns, newRuns []*Report, tolerance float64, floorMs float64) ([]Cha
 		n := pending[name][0]
 		pending[name] = pending[name][1:]
 		for _, f := range diffFigures {
-			c := Change{Run: name, Figure: f.name, Old: f.value(o), New: f.value(n), tolerance: tolerance, floorMs: floorMs}
+			c := Change{Run: name, Figure: f.name, Old: f.value(o), New: f.value(n), Tolerance: tolerance, FloorMs: floorMs}
 			c.DeltaPct = deltaPct(c.Old, c.New)
 			c.Regression = isRegression(f.kind, c.Old, c.New, tolerance, floorMs)
 			changes = append(changes, c)
@@ -139,105 +132,12 @@ func deltaPct(before, after float64) float64 {
 	}
 }
 
-func isRegression(kind figureKind, before, after, tolerance, floorMs float64) bool {
+func isRegression(kind FigureKind, before, after, tolerance, floorMs float64) bool {
 	switch kind {
-	case countFigure, verdictFigure:
+	case CountFigure, VerdictFigure:
 		return after > before
 	default:
 		worse := after - before
 		return before > 0 && after > 0 && worse > floorMs && worse > tolerance*before
 	}
-}
-
-// WriteDiff writes the changes of Diff for people: a table of each run's
-// figures, old and new, with the change and a REGRESSION marker, then the
-// runs found on one side only, and a summary line such as
-// "2 regressions beyond 10% (and 1ms)".
-func WriteDiff(w io.Writer, changes []Change, only []string) error {
-	bw := bufio.NewWriter(w)
-	left, right := tw.AlignLeft, tw.AlignRight
-	header := []string{"RUN", "FIGURE", "OLD", "NEW", "CHANGE", ""}
-	rows := make([][]string, 0, len(changes))
-	regressions := 0
-	for _, c := range changes {
-		kind := kindOf(c.Figure)
-		marker := ""
-		if c.Regression {
-			marker = "REGRESSION"
-			regressions++
-		}
-		rows = append(rows, []string{c.Run, c.Figure, diffValue(kind, c.Old), diffValue(kind, c.New),
-			diffChange(kind, c), marker})
-	}
-	if err := renderTable(bw, []tw.Align{left, left, right, right, right, left}, header, rows); err != nil {
-		return fmt.Errorf("write diff: %w", err)
-	}
-	if len(only) > 0 {
-		fmt.Fprintf(bw, "\nnot compared, found on one side only: %s\n", strings.Join(only, ", "))
-	}
-	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, diffSummary(changes, regressions))
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write diff: %w", err)
-	}
-	return nil
-}
-
-// diffValue shows one value of a figure.
-func diffValue(kind figureKind, v float64) string {
-	switch {
-	case kind == countFigure:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case kind == verdictFigure && v != 0:
-		return "STARVED"
-	case kind == verdictFigure:
-		return "not starved"
-	case v == 0:
-		return "-" // nothing answered
-	default:
-		return FormatMs(v)
-	}
-}
-
-// diffChange shows how a figure changed: "+12.3%" for a latency, "+2" for
-// a count, "flipped" for the verdict.
-func diffChange(kind figureKind, c Change) string {
-	switch {
-	case kind == countFigure:
-		d := strconv.FormatFloat(c.New-c.Old, 'f', -1, 64)
-		if c.New > c.Old {
-			d = "+" + d
-		}
-		return d
-	case kind == verdictFigure && c.New != c.Old:
-		return "flipped"
-	case kind == verdictFigure:
-		return ""
-	case c.Old == 0 || c.New == 0:
-		return "" // nothing to compare
-	}
-	if d := fmt.Sprintf("%+.1f%%", c.DeltaPct); d != "+0.0%" && d != "-0.0%" {
-		return d
-	}
-	return "0.0%"
-}
-
-// diffSummary counts the regressions and names the rule they broke.
-func diffSummary(changes []Change, regressions int) string {
-	if len(changes) == 0 {
-		return "no runs compared"
-	}
-	count := "no regressions"
-	switch {
-	case regressions == 1:
-		count = "1 regression"
-	case regressions > 1:
-		count = strconv.Itoa(regressions) + " regressions"
-	}
-	c := changes[0]
-	rule := strconv.FormatFloat(math.Round(c.tolerance*1e4)/1e2, 'f', -1, 64) + "%"
-	if c.floorMs > 0 {
-		rule += " (and " + ShortMs(c.floorMs) + ")"
-	}
-	return count + " beyond " + rule
 }

@@ -2,11 +2,7 @@ package report
 
 import (
 	"fmt"
-	"io"
 	"sort"
-	"strings"
-
-	"github.com/blockprobe/blockprobe/probe"
 )
 
 // Explanation says in plain words what a run measured: what blocked the
@@ -151,35 +147,3 @@ func waves(r *Report) int {
 	}
 	return n
 }
-
-// WriteExplanation writes r's explanation as a short paragraph.
-func WriteExplanation(w io.Writer, r *Report) error {
-	e := r.Explanation
-	if e == nil {
-		e = Explain(r)
-	}
-	_, err := fmt.Fprintf(w, "\nWhat happened:\n%s\n", wrap(strings.Join(e.Sentences, " "), 96, "  "))
-	return err
-}
-
-// wrap folds text into lines of at most width columns, each indented.
-func wrap(text string, width int, indent string) string {
-	var b strings.Builder
-	line := indent
-	for _, word := range strings.Fields(text) {
-		if len(line)+1+len(word) > width && line != indent {
-			b.WriteString(line + "\n")
-			line = indent
-		}
-		if line != indent {
-			line += " "
-		}
-		line += word
-	}
-	b.WriteString(line)
-	return b.String()
-}
-
-// Answered is how many requests got an answer (any status): those that
-// count in the percentiles.
-func (s Stats) Answered() int { return probe.Answered(s.Count, s.ErrorsByClass) }

@@ -5,7 +5,23 @@ import (
 	"io"
 )
 
-// What the tests read reports with, beyond ReadDocument.
+// What the external tests of the package read of its insides.
+
+var (
+	CheckReport       = checkReport
+	ReportVersion     = reportVersion
+	DecodeHistogram   = decodeHistogram
+	EncodeHistogram   = encodeHistogram
+	MaxHistogramBytes = maxHistogramBytes
+	DiffFigures       = len(diffFigures)
+)
+
+// ReadDocumentWithin is ReadDocument reading at most histograms histograms.
+func ReadDocumentWithin(r io.Reader, histograms int) (*Document, error) {
+	lim := defaultLimits
+	lim.histograms = histograms
+	return readDocument(r, lim)
+}
 
 // DecodeAny is ReadDocument for its runs alone.
 func DecodeAny(r io.Reader) ([]*Report, error) {

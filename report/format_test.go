@@ -1,8 +1,16 @@
-package report
+package report_test
 
 import (
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/blockprobe/blockprobe/report"
+)
+
+const (
+	ms = time.Millisecond
+	us = time.Microsecond
 )
 
 func TestFormatDuration(t *testing.T) {
@@ -27,10 +35,10 @@ func TestFormatDuration(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := FormatDuration(tc.in); got != tc.want {
+			if got := report.FormatDuration(tc.in); got != tc.want {
 				t.Errorf("FormatDuration(%v) = %q, want %q", tc.in, got, tc.want)
 			}
-			if got := FormatMs(millis(tc.in)); got != tc.want {
+			if got := report.FormatMs(millis(tc.in)); got != tc.want {
 				t.Errorf("FormatMs(%v) = %q, want %q", millis(tc.in), got, tc.want)
 			}
 		})
@@ -54,7 +62,7 @@ func TestShortMs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ShortMs(tc.in); got != tc.want {
+			if got := report.ShortMs(tc.in); got != tc.want {
 				t.Errorf("ShortMs(%v) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
@@ -64,77 +72,77 @@ func TestShortMs(t *testing.T) {
 func TestVerdictLine(t *testing.T) {
 	tests := []struct {
 		name string
-		in   Verdict
+		in   report.Verdict
 		want string
 	}{
 		{
 			name: "starved",
-			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
+			in: report.Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
 				ThresholdMs: 50, ExcessMs: 4959.58, Probes: 98},
 			want: "MainHandler STARVED: p99 4.96s under load vs 0.42ms idle (+4.96s > 50ms)",
 		},
 		{
 			name: "not starved",
-			in: Verdict{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
+			in: report.Verdict{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
 				ThresholdMs: 50, ExcessMs: 0.19, Probes: 98},
 			want: "MainHandler not starved: p99 0.61ms under load vs 0.42ms idle (+0.19ms <= 50ms)",
 		},
 		{
 			name: "faster under load",
-			in: Verdict{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.37,
+			in: report.Verdict{Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.37,
 				ThresholdMs: 50, ExcessMs: -0.05, Probes: 98},
 			want: "MainHandler not starved: p99 0.37ms under load vs 0.42ms idle (-0.05ms <= 50ms)",
 		},
 		{
 			name: "exactly at the threshold is not starved",
-			in: Verdict{Conclusive: true, MainP99BaselineMs: 10, MainP99LoadedMs: 60,
+			in: report.Verdict{Conclusive: true, MainP99BaselineMs: 10, MainP99LoadedMs: 60,
 				ThresholdMs: 50, ExcessMs: 50, Probes: 98},
 			want: "MainHandler not starved: p99 60ms under load vs 10ms idle (+50ms <= 50ms)",
 		},
 		{
 			name: "starved through timeouts only",
-			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
+			in: report.Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 0.61,
 				ThresholdMs: 50, ExcessMs: 0.19, Probes: 98, Stalled: 3},
 			want: "MainHandler STARVED: 3/98 probes under load stalled unanswered (p99 0.61ms vs 0.42ms idle, +0.19ms)",
 		},
 		{
 			name: "every probe timed out",
-			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42,
+			in: report.Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42,
 				ThresholdMs: 50, ExcessMs: -0.42, Probes: 98, Stalled: 98},
 			want: "MainHandler STARVED: 98/98 probes under load stalled unanswered (none was answered)",
 		},
 		{
 			name: "starved with timeouts too",
-			in: Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
+			in: report.Verdict{Starved: true, Conclusive: true, MainP99BaselineMs: 0.42, MainP99LoadedMs: 4960,
 				ThresholdMs: 50, ExcessMs: 4959.58, Probes: 98, Stalled: 2},
 			want: "MainHandler STARVED: p99 4.96s under load vs 0.42ms idle (+4.96s > 50ms); 2/98 probes under load stalled unanswered",
 		},
 		{
 			name: "no baseline",
-			in: Verdict{Starved: true, Conclusive: true, MainP99LoadedMs: 4960,
+			in: report.Verdict{Starved: true, Conclusive: true, MainP99LoadedMs: 4960,
 				ThresholdMs: 50, ExcessMs: 4960, Probes: 98, NoBaseline: true},
 			want: "MainHandler STARVED: p99 4.96s under load vs 0 idle (no baseline measured; +4.96s > 50ms)",
 		},
 		{
 			name: "no baseline, not starved",
-			in: Verdict{Conclusive: true, MainP99LoadedMs: 0.61,
+			in: report.Verdict{Conclusive: true, MainP99LoadedMs: 0.61,
 				ThresholdMs: 50, ExcessMs: 0.61, Probes: 98, NoBaseline: true},
 			want: "MainHandler not starved: p99 0.61ms under load vs 0 idle (no baseline measured; +0.61ms <= 50ms)",
 		},
 		{
 			name: "inconclusive",
-			in:   Verdict{MainP99BaselineMs: 0.42, ThresholdMs: 50, Probes: 40},
+			in:   report.Verdict{MainP99BaselineMs: 0.42, ThresholdMs: 50, Probes: 40},
 			want: "MainHandler verdict INCONCLUSIVE: none of 40 probes under load was answered",
 		},
 		{
 			name: "inconclusive without probes",
-			in:   Verdict{MainP99BaselineMs: 0.42, ThresholdMs: 50},
+			in:   report.Verdict{MainP99BaselineMs: 0.42, ThresholdMs: 50},
 			want: "MainHandler verdict INCONCLUSIVE: no probe under load completed",
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := VerdictLine(tc.in); got != tc.want {
+			if got := report.VerdictLine(tc.in); got != tc.want {
 				t.Errorf("VerdictLine() =\n  %q\nwant\n  %q", got, tc.want)
 			}
 		})
@@ -142,20 +150,20 @@ func TestVerdictLine(t *testing.T) {
 }
 
 func TestLoopLine(t *testing.T) {
-	blocked := Loop{
+	blocked := report.Loop{
 		SlowestCallbackMs: 4960, SlowestHandler: "ComplexHandler", LagP99Ms: 4950, LagMaxMs: 4960,
 		BusyFraction: 0.97, LongestQueue: 99,
 	}
 	const blockedWant = "Loop: slowest callback 4.96s in ComplexHandler; lag p99 4.95s (max 4.96s); busy 97%; longest queue 99"
 	pooled := blocked
-	pooled.Pool = &Pool{Size: 5, Busy: 2, MaxBusy: 5, LongestQueue: 5}
+	pooled.Pool = &report.Pool{Size: 5, Busy: 2, MaxBusy: 5, LongestQueue: 5}
 	withGIL := pooled
-	withGIL.GIL = &GIL{SwitchIntervalMs: 5, ForcedSwitches: 812, LoopWaitMs: 1234.5, LoopWaitMaxMs: 5.1}
-	anonymous := Loop{SlowestCallbackMs: 0.2, LagP99Ms: 0.15, LagMaxMs: 0.4}
+	withGIL.GIL = &report.GIL{SwitchIntervalMs: 5, ForcedSwitches: 812, LoopWaitMs: 1234.5, LoopWaitMaxMs: 5.1}
+	anonymous := report.Loop{SlowestCallbackMs: 0.2, LagP99Ms: 0.15, LagMaxMs: 0.4}
 
 	tests := []struct {
 		name string
-		in   *Loop
+		in   *report.Loop
 		want string
 	}{
 		{"nil", nil, ""},
@@ -167,9 +175,26 @@ func TestLoopLine(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := LoopLine(tc.in); got != tc.want {
+			if got := report.LoopLine(tc.in); got != tc.want {
 				t.Errorf("LoopLine() =\n  %q\nwant\n  %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestCompactMs(t *testing.T) {
+	cases := []struct {
+		ms   float64
+		want string
+	}{
+		{4990.1, "4.99s"}, {991.74, "992ms"}, {12.54, "12.5ms"}, {1.254, "1.25ms"}, {0.42, "420µs"}, {999.9, "1.00s"},
+	}
+	for _, tc := range cases {
+		if got := report.CompactMs(tc.ms); got != tc.want {
+			t.Errorf("CompactMs(%v) = %q, want %q", tc.ms, got, tc.want)
+		}
+		if n := utf8.RuneCountInString(report.CompactMs(tc.ms)); n > 6 {
+			t.Errorf("CompactMs(%v) is %d columns wide", tc.ms, n)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -7,25 +7,28 @@ import (
 	"testing"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
 // Every statistic carries its histogram, in the standard encoding, and the
 // histogram holds the statistic's figures: it is their one source.
 func TestStatsCarryTheirHistogram(t *testing.T) {
-	for _, f := range fixtures() {
-		t.Run(f.name, func(t *testing.T) {
-			r := f.report()
+	for _, f := range fixture.Runs() {
+		t.Run(f.Name, func(t *testing.T) {
+			r := f.Report()
 			var buf bytes.Buffer
-			if err := WriteJSON(&buf, r); err != nil {
+			if err := report.WriteJSON(&buf, r); err != nil {
 				t.Fatal(err)
 			}
-			doc, err := ReadDocument(&buf)
+			doc, err := report.ReadDocument(&buf)
 			if err != nil {
 				t.Fatalf("ReadDocument: %v", err)
 			}
 			for _, row := range doc.Runs[0].Rows() {
 				s := row.Stats
-				h, err := decodeHistogram(s.Histogram)
+				h, err := report.DecodeHistogram(s.Histogram)
 				switch {
 				case err != nil:
 					t.Fatalf("%s.%s: %v", row.Endpoint, row.Phase, err)
@@ -51,31 +54,36 @@ func TestStatsCarryTheirHistogram(t *testing.T) {
 }
 
 func TestReadRefusesBrokenHistograms(t *testing.T) {
-	good := fixtureReport(t, "blocking_starved").Endpoints.Main.Loaded.Histogram
+	good := fixture.Report(t, "blocking_starved").Endpoints.Main.Loaded.Histogram
 	tests := []struct {
 		name, histogram string
-		lim             limits
+		histograms      int // a document may hold; 0 for the default
 		wantErr         error
 		wantText        string
 	}{
-		{"as written", good, defaultLimits, nil, ""},
-		{"none, as before histograms were kept", "", defaultLimits, nil, ""},
-		{"not base64", "HISTFA!!", defaultLimits, ErrNotReport, "endpoints.main.loaded.histogram is not an HDR histogram"},
-		{"cut short", good[:len(good)/2], defaultLimits, ErrNotReport, "not an HDR histogram"},
-		{"too large", strings.Repeat("A", maxHistogramBytes+1), defaultLimits, ErrTooLarge, "larger than the 256 KiB any run writes"},
-		{"wider than blockprobe records", wideHistogram(t), defaultLimits, ErrNotReport, "values up to 1099511627776 at 4 significant digits"},
-		{"more histograms than a document holds", good, limits{document: 1 << 20, line: 1 << 10, documentRequests: 1000, histograms: 3},
-			ErrTooLarge, "at most 3 histograms of one document"},
+		{"as written", good, 0, nil, ""},
+		{"none, as before histograms were kept", "", 0, nil, ""},
+		{"not base64", "HISTFA!!", 0, report.ErrNotReport, "endpoints.main.loaded.histogram is not an HDR histogram"},
+		{"cut short", good[:len(good)/2], 0, report.ErrNotReport, "not an HDR histogram"},
+		{"too large", strings.Repeat("A", report.MaxHistogramBytes+1), 0, report.ErrTooLarge, "larger than the 256 KiB any run writes"},
+		{"wider than blockprobe records", wideHistogram(t), 0, report.ErrNotReport, "values up to 1099511627776 at 4 significant digits"},
+		{"more histograms than a document holds", good, 3,
+			report.ErrTooLarge, "at most 3 histograms of one document"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := fixtureReport(t, "blocking_starved")
+			r := fixture.Report(t, "blocking_starved")
 			r.Endpoints.Main.Loaded.Histogram = tc.histogram
 			var buf bytes.Buffer
-			if err := WriteJSON(&buf, r); err != nil {
+			if err := report.WriteJSON(&buf, r); err != nil {
 				t.Fatal(err)
 			}
-			_, err := readDocument(&buf, tc.lim)
+			var err error
+			if tc.histograms > 0 {
+				_, err = report.ReadDocumentWithin(&buf, tc.histograms)
+			} else {
+				_, err = report.ReadDocument(&buf)
+			}
 			switch {
 			case tc.wantErr == nil && err != nil:
 				t.Fatalf("error %v, want none", err)
@@ -96,51 +104,15 @@ func wideHistogram(t *testing.T) string {
 	if err := h.RecordValue(1000); err != nil {
 		t.Fatal(err)
 	}
-	return encodeHistogram(h)
-}
-
-// The percentile chart draws the histograms, so it covers every request
-// whatever --max-records kept of them; a report without histograms draws
-// the requests it holds.
-func TestPercentilesFromHistograms(t *testing.T) {
-	cut := fixtureReport(t, "blocking_starved")
-	cut.Requests = cut.Requests[:10] // --max-records 10
-	old := fixtureReport(t, "blocking_starved")
-	for _, row := range old.Rows() {
-		row.Stats.Histogram = ""
-	}
-	old.Requests = old.Requests[:30] // the baseline and the complex request
-	tests := []struct {
-		name string
-		r    *Report
-		want map[string]int64
-	}{
-		{"every request, from the histograms", cut, map[string]int64{
-			"MainHandler baseline": 20, "MainHandler loaded -U": 100, "MainHandler loaded": 100, "ComplexHandler loaded": 1}},
-		{"the requests kept, without histograms", old, map[string]int64{
-			"MainHandler baseline": 20, "MainHandler loaded -U": 9, "MainHandler loaded": 9, "ComplexHandler loaded": 1}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := map[string]int64{}
-			for _, ps := range percentileSeries(tc.r) {
-				got[ps.name] = ps.n
-			}
-			for name, n := range tc.want {
-				if got[name] != n {
-					t.Errorf("%s: %d requests, want %d", name, got[name], n)
-				}
-			}
-		})
-	}
+	return report.EncodeHistogram(h)
 }
 
 // --repeat merges the runs' histograms: the distribution of every request.
 func TestAggregateMergesHistograms(t *testing.T) {
-	one := fixtureReport(t, "async_not_starved")
-	agg := Aggregate([]*Report{one, fixtureReport(t, "async_not_starved"), fixtureReport(t, "async_not_starved")})
+	one := fixture.Report(t, "async_not_starved")
+	agg := report.Aggregate([]*report.Report{one, fixture.Report(t, "async_not_starved"), fixture.Report(t, "async_not_starved")})
 	for _, row := range agg.Rows() {
-		h, err := decodeHistogram(row.Stats.Histogram)
+		h, err := report.DecodeHistogram(row.Stats.Histogram)
 		if err != nil || h == nil {
 			t.Fatalf("%s.%s: histogram %v, %v", row.Endpoint, row.Phase, h, err)
 		}
@@ -148,9 +120,9 @@ func TestAggregateMergesHistograms(t *testing.T) {
 			t.Errorf("%s.%s: %d latencies, want every run's %d", row.Endpoint, row.Phase, got, want)
 		}
 	}
-	without := fixtureReport(t, "async_not_starved")
+	without := fixture.Report(t, "async_not_starved")
 	without.Endpoints.Main.Loaded.Histogram = ""
-	if h := Aggregate([]*Report{one, without}).Endpoints.Main.Loaded.Histogram; h != "" {
+	if h := report.Aggregate([]*report.Report{one, without}).Endpoints.Main.Loaded.Histogram; h != "" {
 		t.Errorf("merged a run without a histogram into %.20q: want none", h)
 	}
 }

@@ -17,3 +17,24 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	return nil
 }
+
+// Comparison is the JSON document of several runs of one scenario, as
+// written by `blockprobe compare` (DESIGN §5): {"runs": [...]}.
+type Comparison struct {
+	Runs []*Report `json:"runs"`
+}
+
+// WriteCompareJSON writes runs as an indented Comparison followed by a
+// newline. ReadDocument reads it back.
+func WriteCompareJSON(w io.Writer, runs []*Report) error {
+	if runs == nil {
+		runs = []*Report{} // "runs": [], not null
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // as WriteJSON
+	if err := enc.Encode(Comparison{Runs: runs}); err != nil {
+		return fmt.Errorf("write JSON comparison: %w", err)
+	}
+	return nil
+}

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -10,20 +10,23 @@ import (
 	"time"
 
 	"github.com/blockprobe/blockprobe/probe"
+
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
 func TestJSONRoundTrip(t *testing.T) {
-	for _, f := range fixtures() {
-		t.Run(f.name, func(t *testing.T) {
-			want := f.report()
+	for _, f := range fixture.Runs() {
+		t.Run(f.Name, func(t *testing.T) {
+			want := f.Report()
 			var buf bytes.Buffer
-			if err := WriteJSON(&buf, want); err != nil {
+			if err := report.WriteJSON(&buf, want); err != nil {
 				t.Fatalf("WriteJSON: %v", err)
 			}
 			if !strings.HasSuffix(buf.String(), "}\n") {
 				t.Errorf("WriteJSON output does not end in a newline")
 			}
-			got, err := Decode(&buf)
+			got, err := report.Decode(&buf)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
@@ -37,9 +40,9 @@ func TestJSONRoundTrip(t *testing.T) {
 // TestJSONContract checks the member names of DESIGN §5, which CI jobs and
 // lab sheets depend on.
 func TestJSONContract(t *testing.T) {
-	f := fixtures()[0]
+	f := fixture.Runs()[0]
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, f.report()); err != nil {
+	if err := report.WriteJSON(&buf, f.Report()); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	var doc map[string]any
@@ -98,12 +101,13 @@ func TestJSONContract(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	res := blockingRun()
-	meta := Meta{Mode: "blocking", Target: TargetEmbedded, Config: embeddedConfig(), Notes: []string{"a note"}}
+	blocking := fixture.Named(t, "blocking_starved")
+	res := blocking.Result
+	meta := report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig(), Notes: []string{"a note"}}
 
 	t.Run("embedded", func(t *testing.T) {
-		r := New(meta, res, blockingLoop())
-		if r.Verdict.Summary != VerdictLine(r.Verdict) || !strings.Contains(r.Verdict.Summary, "STARVED") {
+		r := report.New(meta, res, fixture.BlockingLoop())
+		if r.Verdict.Summary != report.VerdictLine(r.Verdict) || !strings.Contains(r.Verdict.Summary, "STARVED") {
 			t.Errorf("Verdict.Summary = %q, want the starved VerdictLine", r.Verdict.Summary)
 		}
 		if got, want := len(r.Requests), len(res.Records); got != want {
@@ -125,7 +129,7 @@ func TestNew(t *testing.T) {
 	t.Run("external adds the loop note", func(t *testing.T) {
 		ext := meta
 		ext.Mode, ext.Target = "external", "http://127.0.0.1:8080"
-		r := New(ext, res, nil)
+		r := report.New(ext, res, nil)
 		want := []string{"a note", "loop figures are unavailable for external targets"}
 		if !reflect.DeepEqual(r.Notes, want) {
 			t.Errorf("Notes = %q, want %q", r.Notes, want)
@@ -135,15 +139,15 @@ func TestNew(t *testing.T) {
 		}
 	})
 	t.Run("empty run", func(t *testing.T) {
-		r := New(Meta{Mode: "async", Target: TargetEmbedded}, &probe.Result{Started: time.Now()}, asyncLoop())
+		r := report.New(report.Meta{Mode: "async", Target: report.TargetEmbedded}, &probe.Result{Started: time.Now()}, fixture.Named(t, "async_not_starved").Loop)
 		var buf bytes.Buffer
-		if err := WriteJSON(&buf, r); err != nil {
+		if err := report.WriteJSON(&buf, r); err != nil {
 			t.Fatalf("WriteJSON: %v", err)
 		}
 		if !strings.Contains(buf.String(), `"requests": []`) {
 			t.Errorf("an empty run must encode requests as [], got:\n%s", buf.String())
 		}
-		got, err := Decode(&buf)
+		got, err := report.Decode(&buf)
 		if err != nil {
 			t.Fatalf("Decode: %v", err)
 		}
@@ -173,11 +177,11 @@ func TestDecodeRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Decode(strings.NewReader(tc.in))
+			r, err := report.Decode(strings.NewReader(tc.in))
 			if err == nil {
 				t.Fatalf("Decode(%q) = %+v, want an error", tc.in, r)
 			}
-			if !errors.Is(err, ErrNotReport) {
+			if !errors.Is(err, report.ErrNotReport) {
 				t.Errorf("Decode error %v does not wrap ErrNotReport", err)
 			}
 			if !strings.Contains(err.Error(), tc.wantErr) {
@@ -194,8 +198,8 @@ func TestName(t *testing.T) {
 		want                string
 	}{
 		{"label wins", "staging", "external", "http://10.0.0.7:8080/", "staging"},
-		{"label on embedded", "before", "blocking", TargetEmbedded, "before"},
-		{"embedded is its mode", "", "pooled", TargetEmbedded, "pooled"},
+		{"label on embedded", "before", "blocking", report.TargetEmbedded, "before"},
+		{"embedded is its mode", "", "pooled", report.TargetEmbedded, "pooled"},
 		{"external is host:port", "", "external", "http://127.0.0.1:8080/api", "127.0.0.1:8080"},
 		{"external without port", "", "external", "https://example.com/", "example.com"},
 		{"IPv6", "", "external", "http://[::1]:9000", "[::1]:9000"},
@@ -204,7 +208,7 @@ func TestName(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &Report{Label: tc.label, Mode: tc.mode, Target: tc.target}
+			r := &report.Report{Label: tc.label, Mode: tc.mode, Target: tc.target}
 			if got := r.Name(); got != tc.want {
 				t.Errorf("Name() = %q, want %q", got, tc.want)
 			}
@@ -213,18 +217,18 @@ func TestName(t *testing.T) {
 }
 
 func TestLabel(t *testing.T) {
-	r := New(Meta{Mode: "blocking", Target: TargetEmbedded, Label: "before"}, blockingRun(), blockingLoop())
+	r := report.New(report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Label: "before"}, fixture.Named(t, "blocking_starved").Result, fixture.BlockingLoop())
 	if r.Label != "before" {
 		t.Fatalf("New did not copy the label: Label = %q", r.Label)
 	}
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, r); err != nil {
+	if err := report.WriteJSON(&buf, r); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	if !strings.Contains(buf.String(), `"label": "before"`) {
 		t.Errorf("JSON has no label member:\n%.300s", buf.String())
 	}
-	got, err := Decode(&buf)
+	got, err := report.Decode(&buf)
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
@@ -234,10 +238,13 @@ func TestLabel(t *testing.T) {
 
 	r.Label = ""
 	buf.Reset()
-	if err := WriteJSON(&buf, r); err != nil {
+	if err := report.WriteJSON(&buf, r); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	if strings.Contains(buf.String(), `"label"`) {
 		t.Errorf("an unlabelled report must have no label member")
 	}
 }
+
+// millis converts d to float milliseconds, the report's unit.
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
