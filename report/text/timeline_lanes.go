@@ -9,6 +9,9 @@ import (
 	"github.com/blockprobe/blockprobe/report/chart"
 )
 
+// sparkLevels are the heights of the lag sparkline, lowest first.
+var sparkLevels = []string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
+
 // complexLanes draws each ComplexHandler request as a bar from its start to
 // its end: one lane per request, or, when there are many, lanes shared by
 // requests that do not overlap.
@@ -81,9 +84,6 @@ func (tl *timeline) failedMain() (string, bool) {
 	}
 	return tl.lane(fmt.Sprintf("failed main %d", n), cells), n > 0
 }
-
-// sparkLevels are the heights of the lag sparkline, lowest first.
-var sparkLevels = []string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
 
 // lagLane draws the loop's lag as a sparkline: in each column, how long
 // the loop had been unable to run its heartbeat (red beyond the starvation
