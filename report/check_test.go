@@ -10,7 +10,7 @@ import (
 )
 
 func TestPrintable(t *testing.T) {
-	tests := []struct{ name, in, want string }{
+	checkPhrases(t, "Printable", report.Printable, []phrase[string]{
 		{"plain", "MainHandler", "MainHandler"},
 		{"unicode", "µs → 5s", "µs → 5s"},
 		{"escape sequence", "\x1b[2Jx", `\x1b[2Jx`},
@@ -19,14 +19,7 @@ func TestPrintable(t *testing.T) {
 		{"C1 CSI", "a\u009b31m", `a\x9b31m`},
 		{"bidi override", "abc\u202edef", `abc\u202edef`},
 		{"not UTF-8", "a\xffb", `a\xffb`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := report.Printable(tc.in); got != tc.want {
-				t.Errorf("Printable(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestCheckReport(t *testing.T) {

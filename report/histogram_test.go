@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -12,44 +11,33 @@ import (
 	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
-// Every statistic carries its histogram, in the standard encoding, and the
-// histogram holds the statistic's figures: it is their one source.
-func TestStatsCarryTheirHistogram(t *testing.T) {
-	for _, f := range fixture.Runs() {
-		t.Run(f.Name, func(t *testing.T) {
-			r := f.Report()
-			var buf bytes.Buffer
-			if err := report.WriteJSON(&buf, r); err != nil {
-				t.Fatal(err)
+// checkHistograms checks that every statistic of r carries its histogram,
+// in the standard encoding, and that the histogram holds the statistic's
+// figures: it is their one source.
+func checkHistograms(t *testing.T, r *report.Report) {
+	t.Helper()
+	for _, row := range r.Rows() {
+		s := row.Stats
+		h, err := report.DecodeHistogram(s.Histogram)
+		switch {
+		case err != nil:
+			t.Fatalf("%s.%s: %v", row.Endpoint, row.Phase, err)
+		case !s.HasLatencies():
+			if h != nil {
+				t.Errorf("%s.%s: a histogram of %d latencies, but nothing was answered", row.Endpoint, row.Phase, h.TotalCount())
 			}
-			doc, err := report.ReadDocument(&buf)
-			if err != nil {
-				t.Fatalf("ReadDocument: %v", err)
+			continue
+		case !strings.HasPrefix(s.Histogram, "HISTFA"):
+			t.Errorf("%s.%s: histogram %.20q, want the V2 compressed encoding (HISTFA...)", row.Endpoint, row.Phase, s.Histogram)
+		}
+		if got := h.TotalCount(); got != int64(s.Answered()) {
+			t.Errorf("%s.%s: histogram of %d latencies, want the %d answered", row.Endpoint, row.Phase, got, s.Answered())
+		}
+		for q, want := range map[float64]float64{50: s.P50Ms, 90: s.P90Ms, 99: s.P99Ms} {
+			if got := float64(h.ValueAtQuantile(q)) / 1000; got != want {
+				t.Errorf("%s.%s: p%v of the histogram %vms, want the statistic's %vms", row.Endpoint, row.Phase, q, got, want)
 			}
-			for _, row := range doc.Runs[0].Rows() {
-				s := row.Stats
-				h, err := report.DecodeHistogram(s.Histogram)
-				switch {
-				case err != nil:
-					t.Fatalf("%s.%s: %v", row.Endpoint, row.Phase, err)
-				case !s.HasLatencies():
-					if h != nil {
-						t.Errorf("%s.%s: a histogram of %d latencies, but nothing was answered", row.Endpoint, row.Phase, h.TotalCount())
-					}
-					continue
-				case !strings.HasPrefix(s.Histogram, "HISTFA"):
-					t.Errorf("%s.%s: histogram %.20q, want the V2 compressed encoding (HISTFA...)", row.Endpoint, row.Phase, s.Histogram)
-				}
-				if got := h.TotalCount(); got != int64(s.Answered()) {
-					t.Errorf("%s.%s: histogram of %d latencies, want the %d answered", row.Endpoint, row.Phase, got, s.Answered())
-				}
-				for q, want := range map[float64]float64{50: s.P50Ms, 90: s.P90Ms, 99: s.P99Ms} {
-					if got := float64(h.ValueAtQuantile(q)) / 1000; got != want {
-						t.Errorf("%s.%s: p%v of the histogram %vms, want the statistic's %vms", row.Endpoint, row.Phase, q, got, want)
-					}
-				}
-			}
-		})
+		}
 	}
 }
 
@@ -74,15 +62,11 @@ func TestReadRefusesBrokenHistograms(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := fixture.Report(t, "blocking_starved")
 			r.Endpoints.Main.Loaded.Histogram = tc.histogram
-			var buf bytes.Buffer
-			if err := report.WriteJSON(&buf, r); err != nil {
-				t.Fatal(err)
-			}
 			var err error
 			if tc.histograms > 0 {
-				_, err = report.ReadDocumentWithin(&buf, tc.histograms)
+				_, err = report.ReadDocumentWithin(jsonOf(t, r), tc.histograms)
 			} else {
-				_, err = report.ReadDocument(&buf)
+				_, err = report.ReadDocument(jsonOf(t, r))
 			}
 			switch {
 			case tc.wantErr == nil && err != nil:

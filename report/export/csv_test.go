@@ -1,25 +1,31 @@
 package export
 
 import (
-	"bytes"
 	"encoding/csv"
+	"io"
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
-// readCSV parses CSV output back, checking that it is well-formed.
-func readCSV(t *testing.T, data []byte) [][]string {
+// csvRows writes runs with write, checks that the output is well-formed
+// CSV under header, and returns its rows.
+func csvRows(t *testing.T, write func(io.Writer, []*report.Report) error, runs []*report.Report, header []string) [][]string {
 	t.Helper()
-	records, err := csv.NewReader(bytes.NewReader(data)).ReadAll() // also checks equal field counts
+	data := fixture.Written(t, write, runs)
+	records, err := csv.NewReader(strings.NewReader(data)).ReadAll() // also checks equal field counts
 	if err != nil {
 		t.Fatalf("output is not valid CSV: %v\n%s", err, data)
 	}
-	return records
+	if !reflect.DeepEqual(records[0], header) {
+		t.Fatalf("header = %q, want %q", records[0], header)
+	}
+	return records[1:]
 }
 
 // assertMs checks that a CSV cell holds ms to the precision written.
@@ -38,15 +44,7 @@ func assertMs(t *testing.T, column, cell string, want float64) {
 func TestWriteCSV(t *testing.T) {
 	runs := fixture.Compare(t)
 	runs[2].Label = `staging, "eu"` // needs quoting
-	var buf bytes.Buffer
-	if err := WriteCSV(&buf, runs); err != nil {
-		t.Fatalf("WriteCSV: %v", err)
-	}
-	records := readCSV(t, buf.Bytes())
-	if !reflect.DeepEqual(records[0], statsCSVHeader) {
-		t.Fatalf("header = %q, want %q", records[0], statsCSVHeader)
-	}
-	rows := records[1:]
+	rows := csvRows(t, WriteCSV, runs, statsCSVHeader)
 	if want := 4 * len(runs); len(rows) != want {
 		t.Fatalf("%d rows, want %d (4 per run)", len(rows), want)
 	}
@@ -81,15 +79,7 @@ func TestWriteCSV(t *testing.T) {
 
 func TestWriteRequestsCSV(t *testing.T) {
 	runs := []*report.Report{fixture.Report(t, "blocking_starved"), fixture.Report(t, "external_errors")}
-	var buf bytes.Buffer
-	if err := WriteRequestsCSV(&buf, runs); err != nil {
-		t.Fatalf("WriteRequestsCSV: %v", err)
-	}
-	records := readCSV(t, buf.Bytes())
-	if !reflect.DeepEqual(records[0], requestsCSVHeader) {
-		t.Fatalf("header = %q, want %q", records[0], requestsCSVHeader)
-	}
-	rows := records[1:]
+	rows := csvRows(t, WriteRequestsCSV, runs, requestsCSVHeader)
 	if want := len(runs[0].Requests) + len(runs[1].Requests); len(rows) != want {
 		t.Fatalf("%d rows, want one per request (%d)", len(rows), want)
 	}
@@ -116,20 +106,15 @@ func TestWriteRequestsCSV(t *testing.T) {
 func TestCSVGolden(t *testing.T) {
 	tests := []struct {
 		name  string
-		write func(*bytes.Buffer) error
+		write func(io.Writer, []*report.Report) error
+		runs  []*report.Report
 	}{
-		{"stats", func(b *bytes.Buffer) error { return WriteCSV(b, fixture.Compare(t)) }},
-		{"requests", func(b *bytes.Buffer) error {
-			return WriteRequestsCSV(b, []*report.Report{fixture.Report(t, "external_errors")})
-		}},
+		{"stats", WriteCSV, fixture.Compare(t)},
+		{"requests", WriteRequestsCSV, []*report.Report{fixture.Report(t, "external_errors")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := tc.write(&buf); err != nil {
-				t.Fatal(err)
-			}
-			fixture.Golden(t, "csv_"+tc.name+".golden", buf.Bytes())
+			fixture.Golden(t, "csv_"+tc.name+".golden", []byte(fixture.Written(t, tc.write, tc.runs)))
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,15 +75,6 @@ func markdownTables(t *testing.T, md string) [][][]string {
 	return tables
 }
 
-func writeMarkdown(t *testing.T, runs []*report.Report) string {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, runs); err != nil {
-		t.Fatalf("WriteMarkdown: %v", err)
-	}
-	return buf.String()
-}
-
 func TestWriteMarkdown(t *testing.T) {
 	awkward := fixture.Report(t, "external_errors")
 	awkward.Label = "a|b\nc\\"
@@ -121,7 +111,7 @@ func TestWriteMarkdown(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			md := writeMarkdown(t, tc.runs)
+			md := fixture.Written(t, WriteMarkdown, tc.runs)
 			if !strings.HasPrefix(md, "### blockprobe\n\n") {
 				t.Errorf("output does not start with the heading:\n%s", md)
 			}
@@ -152,7 +142,7 @@ func TestMarkdownGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fixture.Golden(t, "markdown_"+tc.name+".golden", []byte(writeMarkdown(t, tc.runs)))
+			fixture.Golden(t, "markdown_"+tc.name+".golden", []byte(fixture.Written(t, WriteMarkdown, tc.runs)))
 		})
 	}
 }

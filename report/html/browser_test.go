@@ -40,7 +40,7 @@ func TestHTMLInBrowser(t *testing.T) {
 			dir := t.TempDir()
 			page := filepath.Join(dir, "report.html")
 			shot := filepath.Join(dir, "shot.png")
-			if err := os.WriteFile(page, []byte(renderHTML(t, tc.runs(t))), 0o644); err != nil {
+			if err := os.WriteFile(page, []byte(fixture.Written(t, WriteHTML, tc.runs(t))), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			logs := screenshot(t, chrome, page, shot, filepath.Join(dir, "profile"))

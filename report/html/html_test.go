@@ -1,7 +1,6 @@
 package html
 
 import (
-	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,22 +25,13 @@ func htmlFixtures(t *testing.T) map[string][]*report.Report {
 	}
 }
 
-func renderHTML(t *testing.T, runs []*report.Report) string {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteHTML(&buf, runs); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
-}
-
 // TestHTMLStructure parses each page and checks what it must hold: one
 // chart per run for each of the four charts, the verdicts, the tables and
 // the command.
 func TestHTMLStructure(t *testing.T) {
 	for name, runs := range htmlFixtures(t) {
 		t.Run(name, func(t *testing.T) {
-			page := renderHTML(t, runs)
+			page := fixture.Written(t, WriteHTML, runs)
 			doc, err := html.Parse(strings.NewReader(page))
 			if err != nil {
 				t.Fatalf("parse: %v", err)
@@ -107,7 +97,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	cssURL := regexp.MustCompile(`(?i)url\(|@import`)
 	for name, runs := range htmlFixtures(t) {
 		t.Run(name, func(t *testing.T) {
-			page := renderHTML(t, runs)
+			page := fixture.Written(t, WriteHTML, runs)
 			doc, err := html.Parse(strings.NewReader(page))
 			if err != nil {
 				t.Fatal(err)
@@ -249,7 +239,7 @@ func TestHTMLEscapes(t *testing.T) {
 	r := fixture.Report(t, "async_not_starved")
 	r.Label = `<script>alert("x")</script>`
 	r.Command = `blockprobe run --main-path "/<b>"`
-	page := renderHTML(t, []*report.Report{r})
+	page := fixture.Written(t, WriteHTML, []*report.Report{r})
 	if strings.Contains(page, "<script>") || strings.Contains(page, "<b>") {
 		t.Error("a label or command reached the page unescaped")
 	}

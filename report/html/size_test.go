@@ -5,54 +5,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/blockprobe/blockprobe/probe"
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
-
-const (
-	ms = time.Millisecond
-	us = time.Microsecond
-)
-
-// busyRun is a run of n requests over 3s: ComplexHandler requests back to
-// back on four workers, as --complex-delay 0s --concurrency 4 sends them,
-// and probes at 20/s, one of which waits far longer than the rest.
-func busyRun(n int) *report.Report {
-	recs, loadStart := fixture.BaselineRecords(20)
-	span := 3 * time.Second
-	each := span * 4 / time.Duration(n)
-	for i := range n {
-		start := loadStart + time.Duration(i/4)*each
-		rec := probe.Record{Endpoint: probe.Complex, Phase: probe.Loaded, Scheduled: start, Fired: start, Start: start,
-			End: start + each - time.Microsecond, Status: 200}
-		if i%97 == 0 {
-			rec.Status, rec.Err = 0, probe.ErrReset
-		}
-		recs = append(recs, rec)
-	}
-	for k := range 60 {
-		sched := fixture.ProbeSchedule(loadStart, k)
-		lat := 300*us + time.Duration(k%9)*100*us
-		if k == 31 {
-			lat = 987650 * us // the worst request
-		}
-		recs = append(recs, probe.Record{Endpoint: probe.Main, Phase: probe.Loaded, Scheduled: sched, Fired: sched,
-			Start: sched, End: sched + lat, Status: 200})
-	}
-	res := fixture.Summarize(&probe.Result{Started: fixture.Start, Elapsed: loadStart + span + 5*ms,
-		LoadStart: loadStart, LoadEnd: loadStart + span, Records: recs})
-	meta := report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Command: "blockprobe run --complex-delay 0s --concurrency 4", Config: fixture.EmbeddedConfig()}
-	return report.New(meta, res, fixture.BlockingLoop())
-}
 
 // The HTML report stays small and readable whatever the number of
 // requests or runs: requests are aggregated per pixel, keeping the worst
 // visible, and no size is negative or NaN.
 func TestHTMLStaysSmall(t *testing.T) {
-	big := busyRun(20_000) // 4.7 MB of page when every request was drawn
+	big := fixture.Busy(20_000) // 4.7 MB of page when every request was drawn
 	many := make([]*report.Report, 100)
 	for i := range many {
 		many[i] = fixture.Timeline(t, "async_not_starved")
@@ -65,14 +27,14 @@ func TestHTMLStaysSmall(t *testing.T) {
 		wantTexts []string
 	}{
 		{"20k requests", []*report.Report{big}, 1 << 20, []string{"latency 987.65ms"}},
-		{"20k requests side by side", []*report.Report{big, busyRun(10_000), fixture.Timeline(t, "blocking_starved")}, 1 << 20,
+		{"20k requests side by side", []*report.Report{big, fixture.Busy(10_000), fixture.Timeline(t, "blocking_starved")}, 1 << 20,
 			[]string{"latency 987.65ms"}},
 		{"100 runs", many, 8 << 20, nil},
 	}
 	size := regexp.MustCompile(`(?:width|height|x|y|r|cx|cy)="([^"]*)"`)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page := renderHTML(t, tc.runs)
+			page := fixture.Written(t, WriteHTML, tc.runs)
 			if len(page) > tc.maxBytes {
 				t.Errorf("page of %d KB, want at most %d KB", len(page)>>10, tc.maxBytes>>10)
 			}

@@ -1,25 +1,15 @@
 package text
 
 import (
-	"bytes"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
-func TestWriteCompareTextGolden(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteCompareText(&buf, fixture.Compare(t)); err != nil {
-		t.Fatalf("WriteCompareText: %v", err)
-	}
-	fixture.Golden(t, "compare.golden", buf.Bytes())
-}
-
 func TestWriteCompareText(t *testing.T) {
-	out := compareText(t, fixture.Compare(t))
+	out := fixture.Written(t, WriteCompareText, fixture.Compare(t))
 	lines := strings.Split(out, "\n")
 	tests := []struct {
 		name, prefix string
@@ -57,7 +47,7 @@ func TestWriteCompareText(t *testing.T) {
 	}
 
 	t.Run("one scenario line for one scenario", func(t *testing.T) {
-		out := compareText(t, []*report.Report{fixture.Report(t, "blocking_starved"), fixture.Report(t, "async_not_starved")})
+		out := fixture.Written(t, WriteCompareText, []*report.Report{fixture.Report(t, "blocking_starved"), fixture.Report(t, "async_not_starved")})
 		if n := strings.Count(out, "baseline 20 x GET /"); n != 1 {
 			t.Errorf("scenario appears %d times, want once:\n%s", n, out)
 		}
@@ -65,56 +55,11 @@ func TestWriteCompareText(t *testing.T) {
 	t.Run("inconclusive", func(t *testing.T) {
 		r := fixture.Report(t, "async_not_starved")
 		r.Verdict = noVerdict()
-		out := compareText(t, []*report.Report{r})
+		out := fixture.Written(t, WriteCompareText, []*report.Report{r})
 		if !strings.Contains(out, " inconclusive\n") {
 			t.Errorf("no inconclusive verdict in\n%s", out)
 		}
 	})
-}
-
-func compareText(t *testing.T, runs []*report.Report) string {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteCompareText(&buf, runs); err != nil {
-		t.Fatalf("WriteCompareText: %v", err)
-	}
-	return buf.String()
-}
-
-// TestWriteCompareTextWidth keeps the side-by-side table readable on a
-// terminal of about 120 columns, also with the widest figures, errors and
-// an inconclusive verdict. Only a long run name can widen it further.
-func TestWriteCompareTextWidth(t *testing.T) {
-	const maxTableWidth = 120
-	inconclusive := fixture.Report(t, "async_not_starved")
-	inconclusive.Verdict = noVerdict()
-	wide := fixture.Report(t, "blocking_starved")
-	wide.Label = "blocking" // a mode's name, as compare gives them
-	m, c := &wide.Endpoints.Main, &wide.Endpoints.Complex.Loaded
-	m.Baseline.P50Ms, m.Baseline.P99Ms = 12.34, 99.99 // idle
-	m.Loaded.P50Ms, m.Loaded.P99Ms, m.Loaded.MaxMs, c.P50Ms, c.MaxMs = 999, 999, 999, 999, 999
-	m.Loaded.Errors = 1234
-	tests := []struct {
-		name string
-		runs []*report.Report
-	}{
-		{"compare", fixture.Compare(t)},
-		{"worst case", []*report.Report{fixture.Report(t, "blocking_starved"), inconclusive, wide}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			out := compareText(t, tc.runs)
-			table, _, _ := strings.Cut(out, "\n\n") // the table comes first
-			for _, line := range strings.Split(table, "\n") {
-				if n := utf8.RuneCountInString(line); n > maxTableWidth {
-					t.Errorf("table line is %d columns wide, want <= %d: %q", n, maxTableWidth, line)
-				}
-				if strings.HasSuffix(line, " ") {
-					t.Errorf("table line has trailing blanks: %q", line)
-				}
-			}
-		})
-	}
 }
 
 // noVerdict is the verdict of a run in which no probe under load was

@@ -4,35 +4,10 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
-
-func TestTimelineGolden(t *testing.T) {
-	cases := []struct {
-		name, fixture string
-		width         int
-		color         bool
-	}{
-		{"blocking", "blocking_starved", 100, false},
-		{"blocking_color", "blocking_starved", 100, true},
-		{"blocking_narrow", "blocking_starved", 60, false},
-		{"async", "async_not_starved", 100, false},
-		{"external_errors", "external_errors", 100, false},
-		{"partial", "blocking_partial", 100, false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := WriteTimeline(&buf, fixture.Timeline(t, tc.fixture), tc.width, tc.color); err != nil {
-				t.Fatal(err)
-			}
-			fixture.Golden(t, "timeline_"+tc.name+".golden", buf.Bytes())
-		})
-	}
-}
 
 // TestTimelineShowsRamp checks the picture, not the bytes: in blocking mode
 // the latency chart is high on the left and low on the right (the falling
@@ -81,31 +56,6 @@ func TestTimelineShowsRamp(t *testing.T) {
 				t.Errorf("no starvation limit drawn at the top:\n%s", strings.Join(chart, "\n"))
 			}
 		})
-	}
-}
-
-// TestTimelineWidth checks that every line fits the width asked for, and
-// that colour is added only when asked for.
-func TestTimelineWidth(t *testing.T) {
-	for _, width := range []int{MinTimelineWidth, 80, 100, 160} {
-		for _, color := range []bool{false, true} {
-			var buf bytes.Buffer
-			if err := WriteTimeline(&buf, fixture.Timeline(t, "blocking_starved"), width, color); err != nil {
-				t.Fatal(err)
-			}
-			out := buf.String()
-			if got := strings.Contains(out, "\x1b["); got != color {
-				t.Errorf("width %d, color %v: ANSI escapes present = %v", width, color, got)
-			}
-			for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-				if n := visibleLen(line); n > width {
-					t.Errorf("width %d: line of %d columns: %q", width, n, line)
-				}
-				if !color && !utf8.ValidString(line) {
-					t.Errorf("invalid UTF-8: %q", line)
-				}
-			}
-		}
 	}
 }
 
