@@ -43,7 +43,7 @@ type diffFigure struct {
 
 // diffFigures are the figures Diff compares, in the order it reports them:
 // latencies and errors, then the verdict.
-var diffFigures = append(statisticFigures(Figures(
+var diffFigures = append(statisticFigures(figures(
 	"main.baseline.p50", "main.baseline.p99",
 	"main.loaded.p50", "main.loaded.p90", "main.loaded.p99", "main.loaded.max",
 	"complex.loaded.p50", "complex.loaded.p99", "complex.loaded.max",
@@ -55,9 +55,9 @@ var diffFigures = append(statisticFigures(Figures(
 	return 0
 }})
 
-func statisticFigures(figures []Figure) []diffFigure {
-	out := make([]diffFigure, len(figures))
-	for i, f := range figures {
+func statisticFigures(fs []figure) []diffFigure {
+	out := make([]diffFigure, len(fs))
+	for i, f := range fs {
 		out[i] = diffFigure{f.String(), CountFigure, f.Of}
 		if f.Stat.Latency() {
 			out[i].kind = LatencyFigure

@@ -58,7 +58,7 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 	e := Expectation{Raw: raw}
 	if m := thresholdRE.FindStringSubmatch(raw); m != nil {
 		e.Run, e.Endpoint, e.Phase, e.Stat, e.Op = m[1], m[2], m[3], m[4], m[5]
-		f, err := NewFigure(e.Endpoint, e.Phase, e.Stat)
+		f, err := newFigure(e.Endpoint, e.Phase, e.Stat)
 		switch {
 		case err != nil:
 			return bad("%v", err)
@@ -156,7 +156,7 @@ func (e Expectation) figure(r *Report) (float64, bool, Stats) {
 	if row := r.Stats(e.Endpoint, e.Phase); row != nil {
 		s = *row
 	}
-	f, err := NewFigure(e.Endpoint, e.Phase, e.Stat)
+	f, err := newFigure(e.Endpoint, e.Phase, e.Stat)
 	if err != nil { // not parsed by ParseExpectations: it holds for nothing
 		return math.NaN(), false, s
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"time"
 )
 
 // What the external tests of the package read of its insides.
@@ -45,3 +46,6 @@ func Decode(r io.Reader) (*Report, error) {
 	}
 	return runs[0], nil
 }
+
+// FormatDuration is FormatMs for a time.Duration.
+func FormatDuration(d time.Duration) string { return FormatMs(millis(d)) }

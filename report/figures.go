@@ -92,25 +92,25 @@ func statisticNamed(name string) (Statistic, bool) {
 	return Statistic{}, false
 }
 
-// Figure is one statistic of one endpoint in one phase, named like
+// figure is one statistic of one endpoint in one phase, named like
 // "main.loaded.p99".
-type Figure struct {
+type figure struct {
 	Endpoint, Phase string
 	Stat            Statistic
 }
 
-func (f Figure) String() string { return f.Endpoint + "." + f.Phase + "." + f.Stat.Name }
+func (f figure) String() string { return f.Endpoint + "." + f.Phase + "." + f.Stat.Name }
 
 // Of reads f from r; 0 when r has no such row.
-func (f Figure) Of(r *Report) float64 {
+func (f figure) Of(r *Report) float64 {
 	if s := r.Stats(f.Endpoint, f.Phase); s != nil {
 		return f.Stat.Of(*s)
 	}
 	return 0
 }
 
-// NewFigure names a figure by its parts, or says which part no report has.
-func NewFigure(endpoint, phase, stat string) (Figure, error) {
+// newFigure names a figure by its parts, or says which part no report has.
+func newFigure(endpoint, phase, stat string) (figure, error) {
 	var phases []string
 	for _, row := range new(Report).Rows() {
 		if row.Endpoint == endpoint {
@@ -120,9 +120,9 @@ func NewFigure(endpoint, phase, stat string) (Figure, error) {
 	st, ok := statisticNamed(stat)
 	switch {
 	case len(phases) == 0:
-		return Figure{}, fmt.Errorf("unknown endpoint %q (want %s or %s)", endpoint, EndpointMain, EndpointComplex)
+		return figure{}, fmt.Errorf("unknown endpoint %q (want %s or %s)", endpoint, EndpointMain, EndpointComplex)
 	case !slices.Contains(phases, phase):
-		return Figure{}, fmt.Errorf("unknown phase %q for %s (want %s)", phase, endpoint, strings.Join(phases, ", "))
+		return figure{}, fmt.Errorf("unknown phase %q for %s (want %s)", phase, endpoint, strings.Join(phases, ", "))
 	case !ok:
 		var names []string
 		for _, latency := range []bool{true, false} {
@@ -132,21 +132,21 @@ func NewFigure(endpoint, phase, stat string) (Figure, error) {
 				}
 			}
 		}
-		return Figure{}, fmt.Errorf("unknown statistic %q (want one of %s)", stat, strings.Join(names, ", "))
+		return figure{}, fmt.Errorf("unknown statistic %q (want one of %s)", stat, strings.Join(names, ", "))
 	}
-	return Figure{endpoint, phase, st}, nil
+	return figure{endpoint, phase, st}, nil
 }
 
-// Figures returns the figures of the given names ("main.loaded.p99"); it
+// figures returns the figures of the given names ("main.loaded.p99"); it
 // panics on a name no report has, a mistake in the tables built from it.
-func Figures(names ...string) []Figure {
-	out := make([]Figure, len(names))
+func figures(names ...string) []figure {
+	out := make([]figure, len(names))
 	for i, name := range names {
 		parts := strings.SplitN(name, ".", 3)
 		if len(parts) != 3 {
 			panic("report: not a figure: " + name)
 		}
-		f, err := NewFigure(parts[0], parts[1], parts[2])
+		f, err := newFigure(parts[0], parts[1], parts[2])
 		if err != nil {
 			panic("report: " + err.Error())
 		}

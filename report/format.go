@@ -4,15 +4,11 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 )
 
-// FormatDuration renders d for people: whole microseconds below 1ms
-// ("420µs"), milliseconds with two decimals below 1s ("12.34ms"), seconds
-// with two decimals above ("4.96s").
-func FormatDuration(d time.Duration) string { return FormatMs(millis(d)) }
-
-// FormatMs is FormatDuration for a duration in float milliseconds.
+// FormatMs renders a duration in float milliseconds for people: whole
+// microseconds below 1ms ("420µs"), milliseconds with two decimals below
+// 1s ("12.34ms"), seconds with two decimals above ("4.96s").
 func FormatMs(ms float64) string {
 	sign, ms := splitSign(ms)
 	if us := math.Round(ms * 1000); us < 1000 {
@@ -44,8 +40,8 @@ func ShortMs(ms float64) string {
 	return sign + s + unit
 }
 
-// SignedMs is ShortMs with an explicit sign: "+4.96s", "-0.05ms".
-func SignedMs(ms float64) string {
+// signedMs is ShortMs with an explicit sign: "+4.96s", "-0.05ms".
+func signedMs(ms float64) string {
 	s := ShortMs(ms)
 	if strings.HasPrefix(s, "-") {
 		return s

@@ -18,13 +18,13 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return nil
 }
 
-// Comparison is the JSON document of several runs of one scenario, as
+// comparison is the JSON document of several runs of one scenario, as
 // written by `blockprobe compare` (DESIGN §5): {"runs": [...]}.
-type Comparison struct {
+type comparison struct {
 	Runs []*Report `json:"runs"`
 }
 
-// WriteCompareJSON writes runs as an indented Comparison followed by a
+// WriteCompareJSON writes runs as an indented comparison followed by a
 // newline. ReadDocument reads it back.
 func WriteCompareJSON(w io.Writer, runs []*Report) error {
 	if runs == nil {
@@ -33,7 +33,7 @@ func WriteCompareJSON(w io.Writer, runs []*Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // as WriteJSON
-	if err := enc.Encode(Comparison{Runs: runs}); err != nil {
+	if err := enc.Encode(comparison{Runs: runs}); err != nil {
 		return fmt.Errorf("write JSON comparison: %w", err)
 	}
 	return nil

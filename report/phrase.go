@@ -31,7 +31,7 @@ func VerdictLine(v Verdict) string {
 		cmp = ">"
 	}
 	idle, rule := ShortMs(v.MainP99BaselineMs)+" idle", fmt.Sprintf("%s %s %s",
-		SignedMs(v.ExcessMs), cmp, ShortMs(v.ThresholdMs))
+		signedMs(v.ExcessMs), cmp, ShortMs(v.ThresholdMs))
 	if v.NoBaseline {
 		idle, rule = "0 idle", "no baseline measured; "+rule
 	}
@@ -49,7 +49,7 @@ func VerdictLine(v Verdict) string {
 		// means that none was answered.
 		return "MainHandler STARVED: " + stalled + " (none was answered)"
 	default:
-		return fmt.Sprintf("MainHandler STARVED: %s (p99 %s vs %s, %s)", stalled, loaded, idle, SignedMs(v.ExcessMs))
+		return fmt.Sprintf("MainHandler STARVED: %s (p99 %s vs %s, %s)", stalled, loaded, idle, signedMs(v.ExcessMs))
 	}
 }
 
@@ -66,8 +66,8 @@ func InconclusiveReason(v Verdict) string {
 	}
 }
 
-// VerdictWord is the verdict in a word: "STARVED", "ok" or "inconclusive".
-func VerdictWord(v Verdict) string {
+// verdictWord is the verdict in a word: "STARVED", "ok" or "inconclusive".
+func verdictWord(v Verdict) string {
 	switch {
 	case !v.Conclusive:
 		return "inconclusive"
@@ -190,7 +190,7 @@ func ScenarioLines(runs []*Report) []string {
 func ErrorLines(r *Report) []string {
 	var lines []string
 	for _, row := range TableRows(r) {
-		if row.Phase == UncorrectedLabel || len(row.Stats.ErrorsByClass) == 0 {
+		if row.Phase == uncorrectedLabel || len(row.Stats.ErrorsByClass) == 0 {
 			continue // the same requests as the corrected row
 		}
 		classes := make([]string, 0, len(row.Stats.ErrorsByClass))

@@ -8,11 +8,11 @@ import "strconv"
 // HandlerNames name the endpoints of a report as the target calls them.
 var HandlerNames = map[string]string{EndpointMain: "MainHandler", EndpointComplex: "ComplexHandler"}
 
-// UncorrectedLabel labels the row of MainHandler latencies under load
+// uncorrectedLabel labels the row of MainHandler latencies under load
 // measured from the actual send; UncorrectedNote explains it below the
 // table.
 const (
-	UncorrectedLabel = "loaded -U"
+	uncorrectedLabel = "loaded -U"
 	UncorrectedNote  = "-U: uncorrected, timed from the actual send, not the schedule (like wrk2 -U); hides queueing"
 )
 
@@ -29,7 +29,7 @@ func TableRows(r *Report) []TableRow {
 	for _, row := range r.Rows() {
 		phase := row.Phase
 		if phase == PhaseLoadedUncorrected {
-			phase = UncorrectedLabel
+			phase = uncorrectedLabel
 		}
 		rows = append(rows, TableRow{HandlerNames[row.Endpoint], phase, *row.Stats})
 	}
@@ -71,12 +71,12 @@ var CompareColumns = []CompareColumn{
 	figureColumn("COMPLEX\nMAX", "complex max", "complex.loaded.max"),
 	{"\nERRORS", "errors", true, func(r *Report) string { return strconv.Itoa(totalErrors(r)) }},
 	{"SLOWEST\nCALLBACK", "slowest callback", false, func(r *Report) string { return SlowestCallback(r.Loop, true) }},
-	{"\nVERDICT", "verdict", false, func(r *Report) string { return VerdictWord(r.Verdict) }},
+	{"\nVERDICT", "verdict", false, func(r *Report) string { return verdictWord(r.Verdict) }},
 }
 
 // figureColumn is the column of one figure of each run.
 func figureColumn(text, md, figure string) CompareColumn {
-	f := Figures(figure)[0]
+	f := figures(figure)[0]
 	return CompareColumn{text, md, true, func(r *Report) string { return f.Stat.Cell(*r.Stats(f.Endpoint, f.Phase)) }}
 }
 
