@@ -1,5 +1,11 @@
-// Package report turns the plain values of a blockprobe run into output for
-// people and programs: text tables, JSON, and files. It knows nothing of HTTP.
+// Package report is the document of a blockprobe run, the JSON report of
+// DESIGN §5, and what computes on it: building it from a run, reading it
+// back from a file (bounded and checked), the median of repeated runs,
+// expectations, the diff of two reports and the explanation in plain
+// words. It holds the one table of statistics and the phrases and
+// formatters every format shares; the formats themselves are rendered by
+// its subpackages text, html and export. It knows nothing of HTTP or of
+// the embedded target.
 package report
 
 import (

@@ -1,3 +1,8 @@
+// Package html renders reports as one self-contained HTML page: an
+// html/template page with its stylesheet inline and the charts as inline
+// SVG drawn in Go. It has no script and refers to no URL, so it renders
+// offline, in a CI artifact viewer, and under the Content-Security-Policy
+// it declares (nothing may be fetched).
 package html
 
 import (
@@ -10,12 +15,6 @@ import (
 
 	"github.com/blockprobe/blockprobe/report"
 )
-
-// The HTML report is one self-contained file: an html/template page with
-// its stylesheet inline and the charts as inline SVG drawn in Go. It has no
-// script and refers to no URL, so it renders offline, in a CI artifact
-// viewer, and under the Content-Security-Policy it declares (nothing may
-// be fetched).
 
 //go:embed assets/report.html.tmpl
 var htmlTemplateText string
