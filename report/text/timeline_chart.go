@@ -16,19 +16,7 @@ import (
 // due, the highest in each column, with asciigraph. Columns between two
 // requests are interpolated; the y axis is labelled in ms.
 func (tl *timeline) mainChart() []string {
-	reqs := chart.ByEndpoint(tl.reqs, report.EndpointMain)
-	series := make([]float64, tl.cols)
-	for i := range series {
-		series[i] = math.NaN()
-	}
-	highest := 0.0
-	for _, q := range reqs {
-		c := tl.col(q.ScheduledMs)
-		if math.IsNaN(series[c]) || q.LatencyMs > series[c] {
-			series[c] = q.LatencyMs
-		}
-		highest = math.Max(highest, q.LatencyMs)
-	}
+	series, highest := tl.mainSeries()
 	if !interpolate(series) {
 		return []string{tl.paintLabel("MainHandler") + " (no requests)"}
 	}
@@ -66,6 +54,25 @@ func (tl *timeline) mainChart() []string {
 	}
 	out := []string{tl.paintLabel("") + " " + clip(title, tl.cols-1)}
 	return append(out, strings.Split(asciigraph.PlotMany(data, opts...), "\n")...)
+}
+
+// mainSeries is MainHandler's latency in each column of the time axis, the
+// highest of the requests due in it (NaN where none was due), and the
+// highest of all.
+func (tl *timeline) mainSeries() ([]float64, float64) {
+	series := make([]float64, tl.cols)
+	for i := range series {
+		series[i] = math.NaN()
+	}
+	highest := 0.0
+	for _, q := range chart.ByEndpoint(tl.reqs, report.EndpointMain) {
+		c := tl.col(q.ScheduledMs)
+		if math.IsNaN(series[c]) || q.LatencyMs > series[c] {
+			series[c] = q.LatencyMs
+		}
+		highest = math.Max(highest, q.LatencyMs)
+	}
+	return series, highest
 }
 
 // interpolate fills the NaN gaps between known values of series linearly,
