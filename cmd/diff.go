@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/text"
 )
 
 // DiffOptions are the options of `blockprobe diff`.
@@ -21,8 +22,8 @@ type DiffOptions struct {
 }
 
 // NewCmdDiff builds `blockprobe diff`.
-func NewCmdDiff(io IOStreams) *cobra.Command {
-	o := &DiffOptions{IO: io}
+func NewCmdDiff(streams IOStreams) *cobra.Command {
+	o := &DiffOptions{IO: streams}
 	c := &cobra.Command{
 		Use:   "diff OLD.json NEW.json",
 		Short: "Compare two saved JSON reports figure by figure and flag regressions",
@@ -65,7 +66,7 @@ func (o *DiffOptions) Run(oldPath, newPath string) error {
 	if len(changes) == 0 {
 		return usageErrorf("%s and %s have no run in common (runs are matched by name): nothing to compare", oldPath, newPath)
 	}
-	if err := report.WriteDiff(o.IO.Out, changes, only); err != nil {
+	if err := text.WriteDiff(o.IO.Out, changes, only); err != nil {
 		return withCode(ExitOutput, err)
 	}
 	n := 0

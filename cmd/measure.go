@@ -100,11 +100,7 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	case err != nil: // unreachable, an unusable answer: the target's side
 		return nil, withCode(ExitTarget, err)
 	}
-	var loop *target.LoopStats
-	if srv != nil {
-		st := srv.Stats()
-		loop = &st
-	}
+	loop, heartbeats := loopOf(srv)
 	if stream != nil {
 		err := stream.w.Finish(res, loop)
 		if cerr := stream.f.Close(); err == nil && cerr != nil {
@@ -115,9 +111,7 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 		}
 	}
 	rep := report.New(m.meta(s, res), res, loop)
-	if srv != nil {
-		rep.LagSamples = srv.Loop().LagSamples()
-	}
+	rep.LagSamples = heartbeats
 	return rep, nil
 }
 

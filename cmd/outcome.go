@@ -35,7 +35,7 @@ func outcome(runs []*report.Report, exps []report.Expectation) error {
 // failure says why a run cannot be trusted, or "" when it can. It blames
 // blockprobe's own limits before the target's.
 func failure(r *report.Report) string {
-	rows := []report.StatsJSON{r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Endpoints.Complex.Loaded}
+	rows := []report.Stats{r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Endpoints.Complex.Loaded}
 	own, conn := 0, 0
 	for _, s := range rows {
 		for class, n := range s.ErrorsByClass {
@@ -73,7 +73,7 @@ func failure(r *report.Report) string {
 
 // classes lists the error classes of rows, added up, e.g.
 // "status_404 12, timeout 1".
-func classes(rows ...report.StatsJSON) string {
+func classes(rows ...report.Stats) string {
 	sum := map[string]int{}
 	for _, s := range rows {
 		for k, n := range s.ErrorsByClass {

@@ -10,6 +10,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/export"
+	"github.com/blockprobe/blockprobe/report/html"
+	"github.com/blockprobe/blockprobe/report/text"
 )
 
 // Formats a report can be written in.
@@ -49,20 +52,20 @@ func (f *outputFlags) registerTimeline(fs *pflag.FlagSet) {
 // without it the timeline is drawn only on a terminal at least
 // autoTimelineWidth columns wide, outside CI. Colour needs the report to go
 // to a terminal and NO_COLOR to be unset.
-func (f *outputFlags) decideTimeline(io IOStreams, set bool) error {
+func (f *outputFlags) decideTimeline(streams IOStreams, set bool) error {
 	f.settleFormat()
 	if set && f.timeline && f.format != "text" {
 		return usageErrorf("--timeline goes with --format text (the html format draws its own)")
 	}
-	tty := io.OutIsTerminal && f.output == ""
+	tty := streams.OutIsTerminal && f.output == ""
 	if !set {
-		f.timeline = tty && !io.CI && io.OutWidth >= autoTimelineWidth
+		f.timeline = tty && !streams.CI && streams.OutWidth >= autoTimelineWidth
 	}
 	f.width = defaultTimelineWidth
-	if tty && io.OutWidth > 0 {
-		f.width = io.OutWidth
+	if tty && streams.OutWidth > 0 {
+		f.width = streams.OutWidth
 	}
-	f.color = tty && !io.NoColor
+	f.color = tty && !streams.NoColor
 	return nil
 }
 
@@ -122,49 +125,7 @@ func (f *outputFlags) validate() error {
 // out. compare says whether the runs come from compare: its JSON is
 // {"runs": [...]} and its text one side-by-side table.
 func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compare bool) error {
-	render := func(w io.Writer) error {
-		switch {
-		case f.format == "json" && compare:
-			return report.WriteCompareJSON(w, runs)
-		case f.format == "json":
-			return report.WriteJSON(w, runs[0])
-		case f.format == "csv" && f.requests:
-			return report.WriteRequestsCSV(w, runs)
-		case f.format == "csv":
-			return report.WriteCSV(w, runs)
-		case f.format == "markdown":
-			return report.WriteMarkdown(w, runs)
-		case f.format == "gobench":
-			return report.WriteGobench(w, runs)
-		case f.format == "html":
-			return report.WriteHTML(w, runs)
-		case compare:
-			if err := report.WriteCompareText(w, runs); err != nil || !f.explain {
-				return err
-			}
-			for _, r := range runs {
-				fmt.Fprintf(w, "\n%s:", r.Name())
-				if err := report.WriteExplanation(w, r); err != nil {
-					return err
-				}
-			}
-			return nil
-		default:
-			if err := report.WriteText(w, runs[0]); err != nil {
-				return err
-			}
-			if f.explain {
-				if err := report.WriteExplanation(w, runs[0]); err != nil {
-					return err
-				}
-			}
-			if !f.timeline {
-				return nil
-			}
-			fmt.Fprintln(w)
-			return report.WriteTimeline(w, runs[0], f.width, f.color)
-		}
-	}
+	render := func(w io.Writer) error { return f.render(w, runs, compare) }
 	if f.output == "" {
 		if err := render(out); err != nil {
 			return withCode(ExitOutput, fmt.Errorf("write the report: %w", err))
@@ -179,4 +140,61 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 	}
 	fmt.Fprintf(errOut, "report written to %s\n", f.output)
 	return nil
+}
+
+// render writes runs in the chosen format to w.
+func (f *outputFlags) render(w io.Writer, runs []*report.Report, compare bool) error {
+	switch {
+	case f.format == "json" && compare:
+		return report.WriteCompareJSON(w, runs)
+	case f.format == "json":
+		return report.WriteJSON(w, runs[0])
+	case f.format == "csv" && f.requests:
+		return export.WriteRequestsCSV(w, runs)
+	case f.format == "csv":
+		return export.WriteCSV(w, runs)
+	case f.format == "markdown":
+		return export.WriteMarkdown(w, runs)
+	case f.format == "gobench":
+		return export.WriteGobench(w, runs)
+	case f.format == "html":
+		return html.WriteHTML(w, runs)
+	case compare:
+		return f.writeCompareText(w, runs)
+	default:
+		return f.writeText(w, runs[0])
+	}
+}
+
+// writeCompareText writes runs side by side, each explained after the
+// table with --explain.
+func (f *outputFlags) writeCompareText(w io.Writer, runs []*report.Report) error {
+	if err := text.WriteCompareText(w, runs); err != nil || !f.explain {
+		return err
+	}
+	for _, r := range runs {
+		fmt.Fprintf(w, "\n%s:", r.Name())
+		if err := text.WriteExplanation(w, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeText writes one run, explained with --explain and drawn over time
+// with the timeline.
+func (f *outputFlags) writeText(w io.Writer, r *report.Report) error {
+	if err := text.WriteText(w, r); err != nil {
+		return err
+	}
+	if f.explain {
+		if err := text.WriteExplanation(w, r); err != nil {
+			return err
+		}
+	}
+	if !f.timeline {
+		return nil
+	}
+	fmt.Fprintln(w)
+	return text.WriteTimeline(w, r, f.width, f.color)
 }

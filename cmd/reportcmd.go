@@ -11,8 +11,8 @@ type ReportOptions struct {
 }
 
 // NewCmdReport builds `blockprobe report`.
-func NewCmdReport(io IOStreams) *cobra.Command {
-	o := &ReportOptions{IO: io}
+func NewCmdReport(streams IOStreams) *cobra.Command {
+	o := &ReportOptions{IO: streams}
 	c := &cobra.Command{
 		Use:   "report FILE",
 		Short: "Render a saved JSON report again, in any format",

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // A report read from a file is checked before it is rendered: its strings
@@ -103,9 +102,9 @@ func (c *checker) walk(v reflect.Value, path string) {
 	case reflect.Map:
 		c.walkMap(v, path)
 	case reflect.String:
-		if s := v.String(); printable(s) != s {
+		if s := v.String(); Printable(s) != s {
 			c.controls++
-			v.SetString(printable(s))
+			v.SetString(Printable(s))
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		if n := v.Int(); n < 0 && c.bad == "" {
@@ -121,11 +120,11 @@ func (c *checker) walkMap(v reflect.Value, path string) {
 	for _, k := range v.MapKeys() {
 		val := reflect.New(v.Type().Elem()).Elem()
 		val.Set(v.MapIndex(k))
-		c.walk(val, path+"."+printable(k.String()))
+		c.walk(val, path+"."+Printable(k.String()))
 		key := k
-		if s := k.String(); printable(s) != s {
+		if s := k.String(); Printable(s) != s {
 			c.controls++
-			key = reflect.ValueOf(printable(s)).Convert(k.Type())
+			key = reflect.ValueOf(Printable(s)).Convert(k.Type())
 			v.SetMapIndex(k, reflect.Value{})
 		}
 		v.SetMapIndex(key, val)
@@ -223,44 +222,3 @@ func genericPath(path string) string {
 	}
 	return b.String()
 }
-
-// printable returns s with what a terminal or a page would act on instead
-// of showing, escaped as Go does: control characters (C0, DEL, C1), bidirectional overrides, line and paragraph separators, and bytes
-// that are not UTF-8. "\x1b[2J" becomes `\x1b[2J`.
-func printable(s string) string {
-	if strings.IndexFunc(s, mustEscape) < 0 && utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case mustEscape(r) && r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case mustEscape(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		i += size
-	}
-	return b.String()
-}
-
-func mustEscape(r rune) bool {
-	switch {
-	case r < 0x20 || r >= 0x7f && r <= 0x9f:
-		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x2028, r == 0x2029:
-		return true
-	}
-	return false
-}
-
-// printableError is an error whose message is printable.
-type printableError struct{ err error }
-
-func (e printableError) Error() string { return printable(e.err.Error()) }
-func (e printableError) Unwrap() error { return e.err }

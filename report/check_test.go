@@ -1,13 +1,16 @@
-package report
+package report_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
 func TestPrintable(t *testing.T) {
-	tests := []struct{ name, in, want string }{
+	checkPhrases(t, "Printable", report.Printable, []phrase[string]{
 		{"plain", "MainHandler", "MainHandler"},
 		{"unicode", "µs → 5s", "µs → 5s"},
 		{"escape sequence", "\x1b[2Jx", `\x1b[2Jx`},
@@ -16,53 +19,46 @@ func TestPrintable(t *testing.T) {
 		{"C1 CSI", "a\u009b31m", `a\x9b31m`},
 		{"bidi override", "abc\u202edef", `abc\u202edef`},
 		{"not UTF-8", "a\xffb", `a\xffb`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := printable(tc.in); got != tc.want {
-				t.Errorf("printable(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestCheckReport(t *testing.T) {
 	tests := []struct {
 		name      string
-		change    func(r *Report)
+		change    func(r *report.Report)
 		wantErr   string
 		wantWarns []string
 	}{
-		{"as a run wrote it", func(*Report) {}, "", nil},
-		{"control characters anywhere", func(r *Report) {
+		{"as a run wrote it", func(*report.Report) {}, "", nil},
+		{"control characters anywhere", func(r *report.Report) {
 			r.Label, r.Requests[0].Detail = "\x1b[31mx", "\x07"
 			r.Endpoints.Main.Loaded.ErrorsByClass = map[string]int{"a\x1bb": 0}
 		}, "", []string{"3 strings held control characters"}},
-		{"a newer version", func(r *Report) { r.Version = reportVersion + 1 }, "", []string{"newer than this blockprobe reads"}},
-		{"a negative count", func(r *Report) { r.Verdict.Probes = -1 }, "verdict.probes is -1, below zero", nil},
-		{"a negative count in a map", func(r *Report) { r.Endpoints.Main.Loaded.ErrorsByClass = map[string]int{"x\x1b": -2} },
+		{"a newer version", func(r *report.Report) { r.Version = report.ReportVersion + 1 }, "", []string{"newer than this blockprobe reads"}},
+		{"a negative count", func(r *report.Report) { r.Verdict.Probes = -1 }, "verdict.probes is -1, below zero", nil},
+		{"a negative count in a map", func(r *report.Report) { r.Endpoints.Main.Loaded.ErrorsByClass = map[string]int{"x\x1b": -2} },
 			`endpoints.main.loaded.errors_by_class.x\x1b is -2`, nil},
-		{"a time beyond any duration", func(r *Report) { r.ElapsedMs = 1e13 }, "elapsed_ms is 1e+13", nil},
-		{"a negative latency", func(r *Report) { r.Endpoints.Complex.Loaded.MaxMs = -1 }, "",
+		{"a time beyond any duration", func(r *report.Report) { r.ElapsedMs = 1e13 }, "elapsed_ms is 1e+13", nil},
+		{"a negative latency", func(r *report.Report) { r.Endpoints.Complex.Loaded.MaxMs = -1 }, "",
 			[]string{"endpoints.complex.loaded.max_ms is -1, below zero", "percentiles are out of order"}},
-		{"a negative excess is a verdict", func(r *Report) { r.Verdict.ExcessMs = -1 }, "", nil},
-		{"many negative times", func(r *Report) {
+		{"a negative excess is a verdict", func(r *report.Report) { r.Verdict.ExcessMs = -1 }, "", nil},
+		{"many negative times", func(r *report.Report) {
 			for i := range r.Requests[:5] {
 				r.Requests[i].StartMs = -1
 			}
 		}, "", []string{"requests[].start_ms: 5 below zero (the first: requests[0].start_ms is -1)"}},
-		{"busy beyond all", func(r *Report) { r.Loop.BusyFraction = 1.5 }, "", []string{"loop.busy_fraction is 1.5, not a fraction"}},
-		{"counts that do not add up", func(r *Report) { r.Endpoints.Main.Baseline.OK = 3 }, "",
+		{"busy beyond all", func(r *report.Report) { r.Loop.BusyFraction = 1.5 }, "", []string{"loop.busy_fraction is 1.5, not a fraction"}},
+		{"counts that do not add up", func(r *report.Report) { r.Endpoints.Main.Baseline.OK = 3 }, "",
 			[]string{"endpoints.main.baseline: ok 3 and errors 0 do not add up to its count 20"}},
-		{"a window backwards", func(r *Report) { r.LoadWindow.EndMs = r.LoadWindow.StartMs - 1 }, "", []string{"load_window ends"}},
+		{"a window backwards", func(r *report.Report) { r.LoadWindow.EndMs = r.LoadWindow.StartMs - 1 }, "", []string{"load_window ends"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := fixtureReport(t, "blocking_starved")
+			r := fixture.Report(t, "blocking_starved")
 			tc.change(r)
-			warns, err := checkReport(r)
+			warns, err := report.CheckReport(r)
 			if tc.wantErr != "" {
-				if !errors.Is(err, ErrBadValue) || !strings.Contains(err.Error(), tc.wantErr) {
+				if !errors.Is(err, report.ErrBadValue) || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want one saying %q", err, tc.wantErr)
 				}
 				return

@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 )
 
@@ -36,6 +35,7 @@ const (
 	maxDocumentRequests   = 1_500_000  // about MaxDocumentBytes of requests as blockprobe writes them
 	maxResultsRequests    = 3_000_000  // about MaxResultsBytes of them
 	maxDocumentLagSamples = 10_000_000 // a day of heartbeats every 10ms
+	maxDocumentHistograms = 4_000      // a comparison of a thousand runs
 	maxMemberBytes        = 4 << 20    // any other member of a report
 )
 
@@ -46,11 +46,13 @@ type limits struct {
 	documentRequests  int
 	resultsRequests   int
 	lagSamples        int // heartbeats of a document
+	histograms        int // of a document, each decoded once to be checked
 }
 
 var defaultLimits = limits{
 	document: MaxDocumentBytes, results: MaxResultsBytes, line: MaxResultsLineBytes,
 	documentRequests: maxDocumentRequests, resultsRequests: maxResultsRequests, lagSamples: maxDocumentLagSamples,
+	histograms: maxDocumentHistograms,
 }
 
 // Document is a saved file read back: a JSON report, a comparison, or a
@@ -76,7 +78,9 @@ func ReadDocument(r io.Reader) (*Document, error) {
 	if err != nil {
 		return nil, printableError{err}
 	}
-	doc.Warnings = mapStrings(doc.Warnings, printable)
+	for i, w := range doc.Warnings {
+		doc.Warnings[i] = Printable(w)
+	}
 	return doc, nil
 }
 
@@ -94,27 +98,4 @@ func readDocument(r io.Reader, lim limits) (*Document, error) {
 		return nil, err
 	}
 	return checkDocument(&Document{Runs: runs, Comparison: comparison, Warnings: warns})
-}
-
-// DecodeAny is ReadDocument for its runs alone.
-func DecodeAny(r io.Reader) ([]*Report, error) {
-	doc, err := ReadDocument(r)
-	if err != nil {
-		return nil, err
-	}
-	return doc.Runs, nil
-}
-
-// Decode reads a report written by WriteJSON, so that a saved run can be
-// rendered again. Input that is not such a report, including the
-// {"runs": [...]} document of compare, is an error wrapping ErrNotReport.
-func Decode(r io.Reader) (*Report, error) {
-	runs, comparison, _, err := decodeJSON(&capped{r: r, n: MaxDocumentBytes, what: "a JSON report"}, defaultLimits)
-	switch {
-	case comparison:
-		return nil, fmt.Errorf(`%w: it holds several runs ("runs"), as written by compare`, ErrNotReport)
-	case err != nil:
-		return nil, err
-	}
-	return runs[0], nil
 }

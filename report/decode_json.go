@@ -9,8 +9,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // decodeJSON decodes a report or a comparison and says which it was. It
@@ -18,7 +16,8 @@ import (
 // the reports, not their text: a report may be hundreds of megabytes.
 func decodeJSON(r io.Reader, lim limits) ([]*Report, bool, []string, error) {
 	dec := json.NewDecoder(&squeezer{r: r})
-	top, err := readObject(dec, true, newBudget(lim))
+	b := newBudget(lim)
+	top, err := readObject(dec, true, b)
 	if err == nil {
 		err = atEnd(dec)
 	}
@@ -27,7 +26,7 @@ func decodeJSON(r io.Reader, lim limits) ([]*Report, bool, []string, error) {
 	}
 	warns := top.unknownWarning("")
 	if !top.hasRuns {
-		rep, err := top.report()
+		rep, err := top.report(b)
 		if err != nil {
 			return nil, false, nil, err
 		}
@@ -82,9 +81,9 @@ func jsonNames(t reflect.Type) map[string]bool {
 // members a report does not have only named.
 type reportObject struct {
 	fields      map[string]json.RawMessage
-	requests    []RequestJSON
+	requests    []Request
 	hasRequests bool
-	lagSamples  []target.LagSample
+	lagSamples  []LagSample
 	runs        []*Report
 	runWarnings []string // of the runs
 	hasRuns     bool
@@ -109,14 +108,16 @@ func (o reportObject) unknownWarning(prefix string) []string {
 		prefix, strings.Join(names, ", "))}
 }
 
-// budget is how many more requests and heartbeats a document may hold.
-type budget struct{ requests, lagSamples quota }
+// budget is how many more requests, heartbeats and histograms a document
+// may hold.
+type budget struct{ requests, lagSamples, histograms quota }
 
 // quota is how many more of something may be read, of at most max.
 type quota struct{ left, max int }
 
 func newBudget(lim limits) *budget {
-	return &budget{quota{lim.documentRequests, lim.documentRequests}, quota{lim.lagSamples, lim.lagSamples}}
+	return &budget{quota{lim.documentRequests, lim.documentRequests}, quota{lim.lagSamples, lim.lagSamples},
+		quota{lim.histograms, lim.histograms}}
 }
 
 // readObject reads one JSON object; null is an object without members.
@@ -244,7 +245,7 @@ func readRuns(dec *json.Decoder, b *budget) ([]*Report, []string, error) {
 		o, err := readObject(dec, false, b)
 		var rep *Report
 		if err == nil {
-			rep, err = o.report()
+			rep, err = o.report(b)
 		}
 		if err != nil && !errors.Is(err, ErrTooLarge) {
 			return fmt.Errorf("run %d: %w", len(runs)+1, err)
@@ -260,8 +261,9 @@ func readRuns(dec *json.Decoder, b *budget) ([]*Report, []string, error) {
 // JSON came from somewhere else.
 var requiredFields = []string{"mode", "target", "started", "config", "endpoints", "verdict", "requests"}
 
-// report checks that o has the members of a report, and decodes it.
-func (o reportObject) report() (*Report, error) {
+// report checks that o has the members of a report, and decodes it, its
+// histograms within b.
+func (o reportObject) report(b *budget) (*Report, error) {
 	for _, name := range requiredFields {
 		if raw, ok := o.fields[name]; name != "requests" && (!ok || string(raw) == "null") ||
 			name == "requests" && !o.hasRequests {
@@ -281,7 +283,18 @@ func (o reportObject) report() (*Report, error) {
 	}
 	rep.Requests, rep.LagSamples = o.requests, o.lagSamples
 	if rep.Requests == nil {
-		rep.Requests = []RequestJSON{}
+		rep.Requests = []Request{}
+	}
+	for _, row := range rep.allRows() {
+		if row.Stats.Histogram == "" {
+			continue
+		}
+		if b.histograms.left--; b.histograms.left < 0 {
+			return nil, fmt.Errorf("%w: blockprobe reads at most %d histograms of one document", ErrTooLarge, b.histograms.max)
+		}
+	}
+	if err := checkHistograms(&rep); err != nil {
+		return nil, err
 	}
 	return &rep, nil
 }

@@ -1,15 +1,6 @@
 package report
 
-import (
-	"bufio"
-	"fmt"
-	"io"
-	"math"
-	"strconv"
-	"strings"
-
-	"github.com/olekukonko/tablewriter/tw"
-)
+import "math"
 
 // Change is how one figure of one run changed from an old set of runs to a
 // new one.
@@ -26,59 +17,64 @@ type Change struct {
 	DeltaPct float64
 	// Regression is set when the figure got worse beyond what Diff allows.
 	Regression bool
-
-	// tolerance and floorMs are the rule Diff judged by, for WriteDiff's
-	// summary.
-	tolerance, floorMs float64
+	// Tolerance and FloorMs are the rule Diff judged by.
+	Tolerance, FloorMs float64
 }
 
-// figureKind says how a figure is compared and shown.
-type figureKind int
+// FigureKind says how a figure is compared and shown.
+type FigureKind int
 
+// The kinds of figures Diff compares.
 const (
-	latencyFigure figureKind = iota // milliseconds, judged with tolerance and floor
-	countFigure                     // errors, any increase is a regression
-	verdictFigure                   // 1 for starved, turning starved is a regression
+	LatencyFigure FigureKind = iota // milliseconds, judged with tolerance and floor
+	CountFigure                     // errors, any increase is a regression
+	VerdictFigure                   // 1 for starved, turning starved is a regression
 )
+
+// Kind is the kind of c's figure.
+func (c Change) Kind() FigureKind { return kindOf(c.Figure) }
 
 // diffFigure is one figure Diff compares.
 type diffFigure struct {
 	name  string
-	kind  figureKind
+	kind  FigureKind
 	value func(*Report) float64
 }
 
-// diffFigures are the figures Diff compares, in the order it reports them.
-var diffFigures = []diffFigure{
-	{"main.baseline.p50", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Baseline.P50Ms }},
-	{"main.baseline.p99", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Baseline.P99Ms }},
-	{"main.loaded.p50", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.P50Ms }},
-	{"main.loaded.p90", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.P90Ms }},
-	{"main.loaded.p99", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.P99Ms }},
-	{"main.loaded.max", latencyFigure, func(r *Report) float64 { return r.Endpoints.Main.Loaded.MaxMs }},
-	{"complex.loaded.p50", latencyFigure, func(r *Report) float64 { return r.Endpoints.Complex.Loaded.P50Ms }},
-	{"complex.loaded.p99", latencyFigure, func(r *Report) float64 { return r.Endpoints.Complex.Loaded.P99Ms }},
-	{"complex.loaded.max", latencyFigure, func(r *Report) float64 { return r.Endpoints.Complex.Loaded.MaxMs }},
-	{"main.baseline.errors", countFigure, func(r *Report) float64 { return float64(r.Endpoints.Main.Baseline.Errors) }},
-	{"main.loaded.errors", countFigure, func(r *Report) float64 { return float64(r.Endpoints.Main.Loaded.Errors) }},
-	{"complex.loaded.errors", countFigure, func(r *Report) float64 { return float64(r.Endpoints.Complex.Loaded.Errors) }},
-	{"verdict.starved", verdictFigure, func(r *Report) float64 {
-		if r.Verdict.Starved {
-			return 1
+// diffFigures are the figures Diff compares, in the order it reports them:
+// latencies and errors, then the verdict.
+var diffFigures = append(statisticFigures(figures(
+	"main.baseline.p50", "main.baseline.p99",
+	"main.loaded.p50", "main.loaded.p90", "main.loaded.p99", "main.loaded.max",
+	"complex.loaded.p50", "complex.loaded.p99", "complex.loaded.max",
+	"main.baseline.errors", "main.loaded.errors", "complex.loaded.errors",
+)), diffFigure{"verdict.starved", VerdictFigure, func(r *Report) float64 {
+	if r.Verdict.Starved {
+		return 1
+	}
+	return 0
+}})
+
+func statisticFigures(fs []figure) []diffFigure {
+	out := make([]diffFigure, len(fs))
+	for i, f := range fs {
+		out[i] = diffFigure{f.String(), CountFigure, f.Of}
+		if f.Stat.Latency() {
+			out[i].kind = LatencyFigure
 		}
-		return 0
-	}},
+	}
+	return out
 }
 
 // kindOf is the kind of the named figure; a name Diff does not know is a
 // latency.
-func kindOf(figure string) figureKind {
+func kindOf(figure string) FigureKind {
 	for _, f := range diffFigures {
 		if f.name == figure {
 			return f.kind
 		}
 	}
-	return latencyFigure
+	return LatencyFigure
 }
 
 // Diff compares the runs of oldRuns and newRuns, matched by Name, figure by figure:
@@ -110,7 +106,7 @@ func Diff(oldRuns, newRuns []*Report, tolerance float64, floorMs float64) ([]Cha
 		n := pending[name][0]
 		pending[name] = pending[name][1:]
 		for _, f := range diffFigures {
-			c := Change{Run: name, Figure: f.name, Old: f.value(o), New: f.value(n), tolerance: tolerance, floorMs: floorMs}
+			c := Change{Run: name, Figure: f.name, Old: f.value(o), New: f.value(n), Tolerance: tolerance, FloorMs: floorMs}
 			c.DeltaPct = deltaPct(c.Old, c.New)
 			c.Regression = isRegression(f.kind, c.Old, c.New, tolerance, floorMs)
 			changes = append(changes, c)
@@ -136,105 +132,12 @@ func deltaPct(before, after float64) float64 {
 	}
 }
 
-func isRegression(kind figureKind, before, after, tolerance, floorMs float64) bool {
+func isRegression(kind FigureKind, before, after, tolerance, floorMs float64) bool {
 	switch kind {
-	case countFigure, verdictFigure:
+	case CountFigure, VerdictFigure:
 		return after > before
 	default:
 		worse := after - before
 		return before > 0 && after > 0 && worse > floorMs && worse > tolerance*before
 	}
-}
-
-// WriteDiff writes the changes of Diff for people: a table of each run's
-// figures, old and new, with the change and a REGRESSION marker, then the
-// runs found on one side only, and a summary line such as
-// "2 regressions beyond 10% (and 1ms)".
-func WriteDiff(w io.Writer, changes []Change, only []string) error {
-	bw := bufio.NewWriter(w)
-	left, right := tw.AlignLeft, tw.AlignRight
-	header := []string{"RUN", "FIGURE", "OLD", "NEW", "CHANGE", ""}
-	rows := make([][]string, 0, len(changes))
-	regressions := 0
-	for _, c := range changes {
-		kind := kindOf(c.Figure)
-		marker := ""
-		if c.Regression {
-			marker = "REGRESSION"
-			regressions++
-		}
-		rows = append(rows, []string{c.Run, c.Figure, diffValue(kind, c.Old), diffValue(kind, c.New),
-			diffChange(kind, c), marker})
-	}
-	if err := renderTable(bw, []tw.Align{left, left, right, right, right, left}, header, rows); err != nil {
-		return fmt.Errorf("write diff: %w", err)
-	}
-	if len(only) > 0 {
-		fmt.Fprintf(bw, "\nnot compared, found on one side only: %s\n", strings.Join(only, ", "))
-	}
-	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, diffSummary(changes, regressions))
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write diff: %w", err)
-	}
-	return nil
-}
-
-// diffValue shows one value of a figure.
-func diffValue(kind figureKind, v float64) string {
-	switch {
-	case kind == countFigure:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case kind == verdictFigure && v != 0:
-		return "STARVED"
-	case kind == verdictFigure:
-		return "not starved"
-	case v == 0:
-		return "-" // nothing answered
-	default:
-		return FormatMs(v)
-	}
-}
-
-// diffChange shows how a figure changed: "+12.3%" for a latency, "+2" for
-// a count, "flipped" for the verdict.
-func diffChange(kind figureKind, c Change) string {
-	switch {
-	case kind == countFigure:
-		d := strconv.FormatFloat(c.New-c.Old, 'f', -1, 64)
-		if c.New > c.Old {
-			d = "+" + d
-		}
-		return d
-	case kind == verdictFigure && c.New != c.Old:
-		return "flipped"
-	case kind == verdictFigure:
-		return ""
-	case c.Old == 0 || c.New == 0:
-		return "" // nothing to compare
-	}
-	if d := fmt.Sprintf("%+.1f%%", c.DeltaPct); d != "+0.0%" && d != "-0.0%" {
-		return d
-	}
-	return "0.0%"
-}
-
-// diffSummary counts the regressions and names the rule they broke.
-func diffSummary(changes []Change, regressions int) string {
-	if len(changes) == 0 {
-		return "no runs compared"
-	}
-	count := "no regressions"
-	switch {
-	case regressions == 1:
-		count = "1 regression"
-	case regressions > 1:
-		count = strconv.Itoa(regressions) + " regressions"
-	}
-	c := changes[0]
-	rule := strconv.FormatFloat(math.Round(c.tolerance*1e4)/1e2, 'f', -1, 64) + "%"
-	if c.floorMs > 0 {
-		rule += " (and " + shortMs(c.floorMs) + ")"
-	}
-	return count + " beyond " + rule
 }

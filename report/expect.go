@@ -30,15 +30,7 @@ type Expectation struct {
 // something that does not exist: a usage error, never silently true.
 var ErrExpectation = errors.New("bad expectation")
 
-var (
-	endpointPhases = map[string][]string{
-		"main":    {"baseline", "loaded", "loaded_uncorrected"},
-		"complex": {"loaded"},
-	}
-	latencyStats = []string{"min", "p50", "p90", "p99", "max", "mean"}
-	countStats   = []string{"count", "ok", "errors"}
-	thresholdRE  = regexp.MustCompile(`^(?:(.+):)?([a-z]+)\.([a-z_]+)\.([a-z0-9]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)$`)
-)
+var thresholdRE = regexp.MustCompile(`^(?:(.+):)?([a-z]+)\.([a-z_]+)\.([a-z0-9]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)$`)
 
 // ParseExpectations parses expectations. runs are the names of the runs
 // they may name (the modes or labels of a compare, the one run of `run`);
@@ -66,27 +58,22 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 	e := Expectation{Raw: raw}
 	if m := thresholdRE.FindStringSubmatch(raw); m != nil {
 		e.Run, e.Endpoint, e.Phase, e.Stat, e.Op = m[1], m[2], m[3], m[4], m[5]
-		phases, ok := endpointPhases[e.Endpoint]
+		f, err := newFigure(e.Endpoint, e.Phase, e.Stat)
 		switch {
-		case !ok:
-			return bad("unknown endpoint %q (want main or complex)", e.Endpoint)
-		case !slices.Contains(phases, e.Phase):
-			return bad("unknown phase %q for %s (want %s)", e.Phase, e.Endpoint, strings.Join(phases, ", "))
-		case slices.Contains(latencyStats, e.Stat):
+		case err != nil:
+			return bad("%v", err)
+		case f.Stat.Latency():
 			d, err := time.ParseDuration(m[6])
 			if err != nil {
 				return bad("%q is not a duration such as 100ms or 1.5s", m[6])
 			}
 			e.Value = float64(d) / float64(time.Millisecond)
-		case slices.Contains(countStats, e.Stat):
+		default:
 			n, err := strconv.ParseFloat(m[6], 64)
 			if err != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
 				return bad("%q is not a count", m[6])
 			}
 			e.Value = n
-		default:
-			return bad("unknown statistic %q (want one of %s)", e.Stat,
-				strings.Join(append(append([]string{}, latencyStats...), countStats...), ", "))
 		}
 		if why := vacuous(e.Op, e.Value); why != "" {
 			return bad("%s: no figure is below zero", why)
@@ -170,27 +157,19 @@ func Holds(v float64, op string, bound float64) bool {
 // infinite once more than 1-p of the requests went unanswered, the max and
 // the mean once any did, and every latency of a row without requests. An
 // upper bound on a row of timeouts must fail, never pass on a zero.
-func (e Expectation) figure(r *Report) (float64, bool, StatsJSON) {
-	var s StatsJSON
+func (e Expectation) figure(r *Report) (float64, bool, Stats) {
+	var s Stats
 	if row := r.Stats(e.Endpoint, e.Phase); row != nil {
 		s = *row
 	}
-	counts := map[string]float64{"count": float64(s.Count), "ok": float64(s.OK), "errors": float64(s.Errors)}
-	if v, ok := counts[e.Stat]; ok {
-		return v, false, s
+	f, err := newFigure(e.Endpoint, e.Phase, e.Stat)
+	if err != nil { // not parsed by ParseExpectations: it holds for nothing
+		return math.NaN(), false, s
 	}
-	latency := map[string]struct {
-		v      float64
-		within float64 // the share of unanswered requests the figure tolerates
-	}{
-		"min": {s.MinMs, 0.999999}, "p50": {s.P50Ms, 0.5}, "p90": {s.P90Ms, 0.1}, "p99": {s.P99Ms, 0.01},
-		"max": {s.MaxMs, 0}, "mean": {s.MeanMs, 0},
-	}[e.Stat]
-	unanswered := s.Count - s.Answered()
-	if s.Count == 0 || float64(unanswered) > latency.within*float64(s.Count) {
+	if f.Stat.Latency() && f.Stat.Beyond(s) {
 		return math.Inf(1), true, s
 	}
-	return latency.v, true, s
+	return f.Stat.Of(s), f.Stat.Latency(), s
 }
 
 // Unmet checks every expectation on every run it applies to and returns one

@@ -1,9 +1,12 @@
-package report
+package report_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
 func TestParseExpectations(t *testing.T) {
@@ -11,38 +14,38 @@ func TestParseExpectations(t *testing.T) {
 	cases := []struct {
 		name string
 		raw  string
-		want Expectation // Raw is filled in by the test
-		err  string      // a part of the error; empty when it must parse
+		want report.Expectation // Raw is filled in by the test
+		err  string             // a part of the error; empty when it must parse
 	}{
-		{"verdict", "starved", Expectation{Verdict: "starved"}, ""},
-		{"verdict for a run", "async=not-starved", Expectation{Run: "async", Verdict: "not-starved"}, ""},
-		{"latency threshold", "main.loaded.p99<100ms", Expectation{Endpoint: "main", Phase: "loaded", Stat: "p99", Op: "<", Value: 100}, ""},
-		{"spaces around the operator", "main.baseline.p50 >= 1.5s", Expectation{Endpoint: "main", Phase: "baseline", Stat: "p50", Op: ">=", Value: 1500}, ""},
-		{"count threshold for a run", "pooled:complex.loaded.errors==0", Expectation{Run: "pooled", Endpoint: "complex", Phase: "loaded", Stat: "errors", Op: "==", Value: 0}, ""},
-		{"uncorrected", "main.loaded_uncorrected.max<=2s", Expectation{Endpoint: "main", Phase: "loaded_uncorrected", Stat: "max", Op: "<=", Value: 2000}, ""},
-		{"unknown verdict", "sometimes", Expectation{}, "want starved, not-starved"},
-		{"unknown run", "threaded=starved", Expectation{}, `no run named "threaded"`},
-		{"unknown run in a threshold", "nosuch:main.loaded.p99<1s", Expectation{}, `no run named "nosuch"`},
-		{"unknown endpoint", "side.loaded.p99<1s", Expectation{}, `unknown endpoint "side"`},
-		{"unknown phase", "main.warmup.p99<1s", Expectation{}, `unknown phase "warmup"`},
-		{"complex has no baseline", "complex.baseline.p99<1s", Expectation{}, `unknown phase "baseline"`},
-		{"unknown stat", "main.loaded.p42<1s", Expectation{}, `unknown statistic "p42"`},
-		{"not a duration", "main.loaded.p99<fast", Expectation{}, "not a duration"},
-		{"duration without unit", "main.loaded.p99<100", Expectation{}, "not a duration"},
-		{"negative count", "main.loaded.errors<-1", Expectation{}, "not a count"},
-		{"no operator", "main.loaded.p99", Expectation{}, "want starved"},
-		{"a negative latency can never be under", "main.loaded.p99<-5ms", Expectation{}, "can never hold"},
-		{"nor under zero", "main.loaded.max<0s", Expectation{}, "can never hold"},
-		{"a negative latency is always exceeded", "main.loaded.p99>-5ms", Expectation{}, "always holds"},
-		{"at least zero always holds", "complex.loaded.errors>=0", Expectation{}, "always holds"},
-		{"NaN is not a count", "main.loaded.count==NaN", Expectation{}, "not a count"},
-		{"zero errors may hold", "main.loaded.errors<=0", Expectation{Endpoint: "main", Phase: "loaded", Stat: "errors", Op: "<=", Value: 0}, ""},
+		{"verdict", "starved", report.Expectation{Verdict: "starved"}, ""},
+		{"verdict for a run", "async=not-starved", report.Expectation{Run: "async", Verdict: "not-starved"}, ""},
+		{"latency threshold", "main.loaded.p99<100ms", report.Expectation{Endpoint: "main", Phase: "loaded", Stat: "p99", Op: "<", Value: 100}, ""},
+		{"spaces around the operator", "main.baseline.p50 >= 1.5s", report.Expectation{Endpoint: "main", Phase: "baseline", Stat: "p50", Op: ">=", Value: 1500}, ""},
+		{"count threshold for a run", "pooled:complex.loaded.errors==0", report.Expectation{Run: "pooled", Endpoint: "complex", Phase: "loaded", Stat: "errors", Op: "==", Value: 0}, ""},
+		{"uncorrected", "main.loaded_uncorrected.max<=2s", report.Expectation{Endpoint: "main", Phase: "loaded_uncorrected", Stat: "max", Op: "<=", Value: 2000}, ""},
+		{"unknown verdict", "sometimes", report.Expectation{}, "want starved, not-starved"},
+		{"unknown run", "threaded=starved", report.Expectation{}, `no run named "threaded"`},
+		{"unknown run in a threshold", "nosuch:main.loaded.p99<1s", report.Expectation{}, `no run named "nosuch"`},
+		{"unknown endpoint", "side.loaded.p99<1s", report.Expectation{}, `unknown endpoint "side"`},
+		{"unknown phase", "main.warmup.p99<1s", report.Expectation{}, `unknown phase "warmup"`},
+		{"complex has no baseline", "complex.baseline.p99<1s", report.Expectation{}, `unknown phase "baseline"`},
+		{"unknown stat", "main.loaded.p42<1s", report.Expectation{}, `unknown statistic "p42"`},
+		{"not a duration", "main.loaded.p99<fast", report.Expectation{}, "not a duration"},
+		{"duration without unit", "main.loaded.p99<100", report.Expectation{}, "not a duration"},
+		{"negative count", "main.loaded.errors<-1", report.Expectation{}, "not a count"},
+		{"no operator", "main.loaded.p99", report.Expectation{}, "want starved"},
+		{"a negative latency can never be under", "main.loaded.p99<-5ms", report.Expectation{}, "can never hold"},
+		{"nor under zero", "main.loaded.max<0s", report.Expectation{}, "can never hold"},
+		{"a negative latency is always exceeded", "main.loaded.p99>-5ms", report.Expectation{}, "always holds"},
+		{"at least zero always holds", "complex.loaded.errors>=0", report.Expectation{}, "always holds"},
+		{"NaN is not a count", "main.loaded.count==NaN", report.Expectation{}, "not a count"},
+		{"zero errors may hold", "main.loaded.errors<=0", report.Expectation{Endpoint: "main", Phase: "loaded", Stat: "errors", Op: "<=", Value: 0}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseExpectations([]string{tc.raw}, runs)
+			got, err := report.ParseExpectations([]string{tc.raw}, runs)
 			if tc.err != "" {
-				if !errors.Is(err, ErrExpectation) || !strings.Contains(err.Error(), tc.err) {
+				if !errors.Is(err, report.ErrExpectation) || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("ParseExpectations(%q) error %v, want one containing %q", tc.raw, err, tc.err)
 				}
 				return
@@ -59,10 +62,10 @@ func TestParseExpectations(t *testing.T) {
 }
 
 func TestUnmet(t *testing.T) {
-	blocking, async := blockingRun(), asyncRun()
-	runs := []*Report{
-		New(Meta{Mode: "blocking", Target: TargetEmbedded, Config: embeddedConfig()}, blocking, blockingLoop()),
-		New(Meta{Mode: "async", Target: TargetEmbedded, Config: embeddedConfig()}, async, asyncLoop()),
+	blocking, async := fixture.Named(t, "blocking_starved"), fixture.Named(t, "async_not_starved")
+	runs := []*report.Report{
+		report.New(report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig()}, blocking.Result, blocking.Loop),
+		report.New(report.Meta{Mode: "async", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig()}, async.Result, async.Loop),
 	}
 	cases := []struct {
 		name   string
@@ -77,11 +80,11 @@ func TestUnmet(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			exps, err := ParseExpectations(tc.exps, []string{"blocking", "async"})
+			exps, err := report.ParseExpectations(tc.exps, []string{"blocking", "async"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := Unmet(exps, runs)
+			got := report.Unmet(exps, runs)
 			if len(got) != len(tc.failed) {
 				t.Fatalf("Unmet = %q, want %d failures like %q", got, len(tc.failed), tc.failed)
 			}
@@ -99,9 +102,9 @@ func FuzzParseExpectations(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		exps, err := ParseExpectations([]string{raw}, []string{"blocking", "async"})
+		exps, err := report.ParseExpectations([]string{raw}, []string{"blocking", "async"})
 		if err != nil {
-			if !errors.Is(err, ErrExpectation) {
+			if !errors.Is(err, report.ErrExpectation) {
 				t.Errorf("error %v does not wrap ErrExpectation", err)
 			}
 			return
@@ -117,8 +120,8 @@ func FuzzParseExpectations(f *testing.F) {
 // A latency bound on a row whose requests got no answer fails: percentiles
 // cover answered requests only, and an unanswered request is the slowest.
 func TestExpectationsOnUnansweredRows(t *testing.T) {
-	r := fixtureReport(t, "blocking_partial") // every probe under load stalled
-	r.Endpoints.Main.Baseline = StatsJSON{}   // and no baseline was measured
+	r := fixture.Report(t, "blocking_partial") // every probe under load stalled
+	r.Endpoints.Main.Baseline = report.Stats{} // and no baseline was measured
 	cases := []struct {
 		exp  string
 		ok   bool
@@ -132,7 +135,7 @@ func TestExpectationsOnUnansweredRows(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.exp, func(t *testing.T) {
-			exps, err := ParseExpectations([]string{tc.exp}, nil)
+			exps, err := report.ParseExpectations([]string{tc.exp}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,11 +2,7 @@ package report
 
 import (
 	"fmt"
-	"io"
 	"sort"
-	"strings"
-
-	"github.com/blockprobe/blockprobe/probe"
 )
 
 // Explanation says in plain words what a run measured: what blocked the
@@ -29,76 +25,87 @@ type Explanation struct {
 
 // Explain builds the explanation of r.
 func Explain(r *Report) *Explanation {
-	e := &Explanation{}
+	e := &Explanation{Probes: r.Verdict.Probes, Stalled: r.Verdict.Stalled, LongestWaitMs: r.Endpoints.Main.Loaded.MaxMs,
+		ComplexWaves: waves(r)}
+	if r.Loop != nil {
+		e.explainLoop(r.Loop, r.Verdict.ThresholdMs)
+	}
+	e.explainProbes(r)
+	if e.ComplexWaves > 1 {
+		e.say("ComplexHandler answers came in %d waves (the slowest after %s): more requests were in flight than workers, so the rest queued for a free worker.",
+			e.ComplexWaves, FormatMs(r.Endpoints.Complex.Loaded.MaxMs))
+	}
+	e.Suggestion = suggest(r, e)
+	e.say("%s", e.Suggestion)
+	return e
+}
+
+// say adds a sentence.
+func (e *Explanation) say(format string, a ...any) {
+	e.Sentences = append(e.Sentences, fmt.Sprintf(format, a...))
+}
+
+// explainLoop says whether the loop was blocked, by its slowest callback or
+// by the GIL, judged by the starvation threshold th.
+func (e *Explanation) explainLoop(l *Loop, th float64) {
+	e.Culprit, e.CulpritMs = l.SlowestHandler, l.SlowestCallbackMs
+	e.LoopBlocked = l.SlowestCallbackMs > th
+	gilBound := l.GIL != nil && l.GIL.LoopWaitMaxMs > th/2
+	switch {
+	case gilBound && !e.LoopBlocked:
+		e.LoopBlocked = true
+		e.Culprit, e.CulpritMs = "the GIL", l.GIL.LoopWaitMaxMs
+		e.say("The event loop's own callbacks were short (the slowest, in %s, took %s), but before each one the loop had to win the GIL back from threads that were computing: it waited up to %s at a time, and its heartbeat ran up to %s late.",
+			l.SlowestHandler, FormatMs(l.SlowestCallbackMs), FormatMs(l.GIL.LoopWaitMaxMs), FormatMs(l.LagMaxMs))
+	case e.LoopBlocked:
+		e.say("The event loop was blocked: one %s callback ran for %s without returning, and nothing else could run meanwhile (the loop was busy %.0f%% of the run; its heartbeat ran up to %s late).",
+			l.SlowestHandler, FormatMs(l.SlowestCallbackMs), 100*l.BusyFraction, FormatMs(l.LagMaxMs))
+	default:
+		e.say("The event loop stayed free: its longest callback (%s) took %s, and its heartbeat was at most %s late.",
+			l.SlowestHandler, FormatMs(l.SlowestCallbackMs), FormatMs(l.LagMaxMs))
+	}
+	if g := l.GIL; g != nil {
+		e.GILLoopWaitMs = g.LoopWaitMs
+		e.say("In all the loop waited %s to win the GIL back (at most %s at once; %d forced switches).",
+			FormatMs(g.LoopWaitMs), FormatMs(g.LoopWaitMaxMs), g.ForcedSwitches)
+	}
+}
+
+// explainProbes says how many MainHandler probes under load waited beyond
+// the idle p99 plus the threshold, and how many got no answer.
+func (e *Explanation) explainProbes(r *Report) {
 	base, loaded, th := r.Endpoints.Main.Baseline, r.Endpoints.Main.Loaded, r.Verdict.ThresholdMs
 	limit := base.P99Ms + th
 	recorded := 0 // probes whose records were kept (of the first run, for --repeat)
 	for _, q := range r.Requests {
-		if q.Endpoint == "main" && q.Phase == "loaded" && q.Repeat <= 1 {
+		if q.Endpoint == EndpointMain && q.Phase == PhaseLoaded && q.Repeat <= 1 {
 			recorded++
 			if q.LatencyMs > limit && q.Status != 0 {
 				e.ProbesWaited++
 			}
 		}
 	}
-	e.Probes = r.Verdict.Probes
-	stalled := r.Verdict.Stalled
-	e.Stalled = stalled
-	e.LongestWaitMs = loaded.MaxMs
-	e.ComplexWaves = waves(r)
-	say := func(format string, a ...any) { e.Sentences = append(e.Sentences, fmt.Sprintf(format, a...)) }
-
-	if l := r.Loop; l != nil {
-		e.Culprit, e.CulpritMs = l.SlowestHandler, l.SlowestCallbackMs
-		e.LoopBlocked = l.SlowestCallbackMs > th
-		gilBound := l.GIL != nil && l.GIL.LoopWaitMaxMs > th/2
-		switch {
-		case gilBound && !e.LoopBlocked:
-			e.LoopBlocked = true
-			e.Culprit, e.CulpritMs = "the GIL", l.GIL.LoopWaitMaxMs
-			say("The event loop's own callbacks were short (the slowest, in %s, took %s), but before each one the loop had to win the GIL back from threads that were computing: it waited up to %s at a time, and its heartbeat ran up to %s late.",
-				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), FormatMs(l.GIL.LoopWaitMaxMs), FormatMs(l.LagMaxMs))
-		case e.LoopBlocked:
-			say("The event loop was blocked: one %s callback ran for %s without returning, and nothing else could run meanwhile (the loop was busy %.0f%% of the run; its heartbeat ran up to %s late).",
-				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), 100*l.BusyFraction, FormatMs(l.LagMaxMs))
-		default:
-			say("The event loop stayed free: its longest callback (%s) took %s, and its heartbeat was at most %s late.",
-				l.SlowestHandler, FormatMs(l.SlowestCallbackMs), FormatMs(l.LagMaxMs))
-		}
-		if g := l.GIL; g != nil {
-			e.GILLoopWaitMs = g.LoopWaitMs
-			say("In all the loop waited %s to win the GIL back (at most %s at once; %d forced switches).",
-				FormatMs(g.LoopWaitMs), FormatMs(g.LoopWaitMaxMs), g.ForcedSwitches)
-		}
-	}
 	switch {
 	case e.Probes == 0:
-		say("No MainHandler probe under load completed, so there is nothing to judge.")
+		e.say("No MainHandler probe under load completed, so there is nothing to judge.")
 	case e.ProbesWaited > 0:
 		of := fmt.Sprintf("%d of %d MainHandler probes sent under load", e.ProbesWaited, e.Probes)
 		if recorded != e.Probes {
 			of = fmt.Sprintf("%d of the %d MainHandler probes recorded (of %d sent under load)", e.ProbesWaited, recorded, e.Probes)
 		}
-		say("%s waited more than %s (idle p99 %s plus the %s threshold) for their answer; the longest waited %s, against %s idle.",
+		e.say("%s waited more than %s (idle p99 %s plus the %s threshold) for their answer; the longest waited %s, against %s idle.",
 			of, FormatMs(limit), FormatMs(base.P99Ms), FormatMs(th), FormatMs(e.LongestWaitMs), FormatMs(base.P99Ms))
-	case stalled == 0:
-		say("All %d MainHandler probes under load were answered within %s of the idle p99 (%s); the longest took %s.",
+	case e.Stalled == 0:
+		e.say("All %d MainHandler probes under load were answered within %s of the idle p99 (%s); the longest took %s.",
 			e.Probes, FormatMs(th), FormatMs(base.P99Ms), FormatMs(e.LongestWaitMs))
 	case loaded.Answered() > 0:
-		say("The %d MainHandler probes answered under load came within %s of the idle p99 (%s); the longest took %s.",
+		e.say("The %d MainHandler probes answered under load came within %s of the idle p99 (%s); the longest took %s.",
 			loaded.Answered(), FormatMs(th), FormatMs(base.P99Ms), FormatMs(e.LongestWaitMs))
 	}
-	if stalled > 0 {
-		say("%d of %d probes got no answer at all after waiting more than %s (they timed out, or the run was cut short).",
-			stalled, e.Probes, FormatMs(limit))
+	if e.Stalled > 0 {
+		e.say("%d of %d probes got no answer at all after waiting more than %s (they timed out, or the run was cut short).",
+			e.Stalled, e.Probes, FormatMs(limit))
 	}
-	if e.ComplexWaves > 1 {
-		say("ComplexHandler answers came in %d waves (the slowest after %s): more requests were in flight than workers, so the rest queued for a free worker.",
-			e.ComplexWaves, FormatMs(r.Endpoints.Complex.Loaded.MaxMs))
-	}
-	e.Suggestion = suggest(r, e)
-	say("%s", e.Suggestion)
-	return e
 }
 
 // suggest names the fix the measurement points to.
@@ -107,12 +114,12 @@ func suggest(r *Report, e *Explanation) string {
 	starved := r.Verdict.Starved
 	switch {
 	case !r.Verdict.Conclusive:
-		return "Nothing to judge: " + inconclusiveReason(r.Verdict) + ". Fix that, and run again."
+		return "Nothing to judge: " + InconclusiveReason(r.Verdict) + ". Fix that, and run again."
 	case r.Target != TargetEmbedded && starved:
 		return "Something on the server's event loop blocks it while ComplexHandler runs: find the synchronous call in that handler and await a non-blocking version, or run it in an executor."
 	case r.Target != TargetEmbedded:
 		return "The server kept its loop free under this load: no fix needed."
-	case starved && c.Work == "cpu" && c.GIL && r.Mode == "pooled":
+	case starved && c.Work == "cpu" && c.GIL && r.Mode == ModePooled:
 		return "The threads take turns on the GIL, so a thread pool does not make Python computation parallel and the loop queues for the lock: move CPU-bound work to a process pool."
 	case starved && c.Work == "cpu":
 		return "The work is computation, and await does not make computation asynchronous: move it off the loop, to a process pool (or a thread pool where there is no GIL)."
@@ -130,12 +137,12 @@ func suggest(r *Report, e *Explanation) string {
 // start a new wave (the pooled staircase).
 func waves(r *Report) int {
 	d := r.Config.ComplexDelayMs
-	if d <= 0 || r.Mode != "pooled" || r.Config.Concurrency <= r.Config.Pool {
+	if d <= 0 || r.Mode != ModePooled || r.Config.Concurrency <= r.Config.Pool {
 		return 0
 	}
 	var lat []float64
 	for _, q := range r.Requests {
-		if q.Endpoint == "complex" && q.Error == "" {
+		if q.Endpoint == EndpointComplex && q.Error == "" {
 			lat = append(lat, q.LatencyMs)
 		}
 	}
@@ -151,35 +158,3 @@ func waves(r *Report) int {
 	}
 	return n
 }
-
-// WriteExplanation writes r's explanation as a short paragraph.
-func WriteExplanation(w io.Writer, r *Report) error {
-	e := r.Explanation
-	if e == nil {
-		e = Explain(r)
-	}
-	_, err := fmt.Fprintf(w, "\nWhat happened:\n%s\n", wrap(strings.Join(e.Sentences, " "), 96, "  "))
-	return err
-}
-
-// wrap folds text into lines of at most width columns, each indented.
-func wrap(text string, width int, indent string) string {
-	var b strings.Builder
-	line := indent
-	for _, word := range strings.Fields(text) {
-		if len(line)+1+len(word) > width && line != indent {
-			b.WriteString(line + "\n")
-			line = indent
-		}
-		if line != indent {
-			line += " "
-		}
-		line += word
-	}
-	b.WriteString(line)
-	return b.String()
-}
-
-// Answered is how many requests got an answer (any status): those that
-// count in the percentiles.
-func (s StatsJSON) Answered() int { return probe.Answered(s.Count, s.ErrorsByClass) }

@@ -1,49 +1,37 @@
-package report
+package report_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/blockprobe/blockprobe/target"
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
-
-func TestExplanationGolden(t *testing.T) {
-	for _, f := range fixtures() {
-		t.Run(f.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := WriteExplanation(&buf, f.report()); err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, "explain_"+f.name+".golden", buf.Bytes())
-		})
-	}
-}
 
 // The explanation speaks from the run's numbers and points at the fix the
 // measurement suggests.
 func TestExplanationFacts(t *testing.T) {
-	blocking := fixtureReport(t, "blocking_starved")
-	cpu := fixtureReport(t, "blocking_starved")
+	blocking := fixture.Report(t, "blocking_starved")
+	cpu := fixture.Report(t, "blocking_starved")
 	cpu.Mode, cpu.Config.Work = "async", "cpu"
-	gil := fixtureReport(t, "blocking_starved")
+	gil := fixture.Report(t, "blocking_starved")
 	gil.Mode, gil.Config.Work, gil.Config.GIL = "pooled", "cpu", true
-	gil.Loop.GIL = &target.GILStats{LoopWaitMs: 1700, LoopWaitMaxMs: 170, ForcedSwitches: 348}
+	gil.Loop.GIL = &report.GIL{LoopWaitMs: 1700, LoopWaitMaxMs: 170, ForcedSwitches: 348}
 	gil.Loop.SlowestCallbackMs, gil.Loop.SlowestHandler = 0.2, "MainHandler" // the loop's callbacks are short
 	cases := []struct {
 		name  string
-		r     *Report
+		r     *report.Report
 		wants []string
 	}{
 		{"blocking names the culprit and the fix", blocking, []string{"ComplexHandler callback ran for 5.00s", "await a non-blocking version"}},
 		{"cpu work points away from await", cpu, []string{"await does not make computation asynchronous", "process pool"}},
 		{"GIL-bound loop", gil, []string{"win the GIL back from threads that were computing", "up to 170.00ms", "1.70s", "process pool"}},
-		{"async stays free", fixtureReport(t, "async_not_starved"), []string{"stayed free", "No fix needed"}},
-		{"external target", fixtureReport(t, "external_errors"), []string{"MainHandler probes"}},
+		{"async stays free", fixture.Report(t, "async_not_starved"), []string{"stayed free", "No fix needed"}},
+		{"external target", fixture.Report(t, "external_errors"), []string{"MainHandler probes"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := Explain(tc.r)
+			e := report.Explain(tc.r)
 			text := strings.Join(e.Sentences, " ")
 			for _, want := range tc.wants {
 				if !strings.Contains(text, want) {

@@ -14,10 +14,10 @@ func Unmeasured(meta Meta, reason string) *Report {
 		Started: time.Now().Round(0),
 		Config:  meta.Config,
 		Notes:   append(append([]string(nil), meta.Notes...), "not measured: "+reason),
-		Verdict: VerdictJSON{Reason: reason, ThresholdMs: meta.Config.StarveThresholdMs},
+		Verdict: Verdict{Reason: reason, ThresholdMs: meta.Config.StarveThresholdMs},
 	}
 	r.Verdict.Summary = VerdictLine(r.Verdict)
-	r.Requests = []RequestJSON{}
+	r.Requests = []Request{}
 	r.Explanation = Explain(r)
 	return r
 }

@@ -26,7 +26,8 @@ type Range struct {
 }
 
 // Aggregate combines repeated runs of one scenario into one report: each
-// latency figure is the median over the runs, counts are summed, the
+// latency figure is the median over the runs, counts are summed, each
+// histogram is the runs' merged (the distribution of every request), the
 // verdict is judged on the median figures, and Repeat.Spread shows how far
 // the runs disagreed. Requests of every run are kept, marked with their run.
 // The loop figures are those of the run whose MainHandler p99 is the median;
@@ -59,11 +60,12 @@ func Aggregate(reps []*Report) *Report {
 		}
 	}
 	for _, row := range agg.Rows() {
-		each := make([]StatsJSON, len(reps))
+		each := make([]Stats, len(reps))
 		for i, r := range reps {
 			each[i] = *r.Stats(row.Endpoint, row.Phase)
 		}
 		*row.Stats = agg.medianStats(row.Endpoint+"."+row.Phase, each)
+		row.Stats.Histogram = mergeHistograms(each)
 	}
 	e := &agg.Endpoints
 	agg.GeneratorLagP99Ms = agg.spread("generator_lag_p99_ms", collect(reps, func(r *Report) float64 { return r.GeneratorLagP99Ms }))
@@ -74,12 +76,9 @@ func Aggregate(reps []*Report) *Report {
 
 // medianStats sums the counts of ss and takes the median of each latency,
 // recording the spread of each under key.
-func (r *Report) medianStats(key string, ss []StatsJSON) StatsJSON {
-	out := StatsJSON{}
+func (r *Report) medianStats(key string, ss []Stats) Stats {
+	out := Stats{}
 	for _, s := range ss {
-		out.Count += s.Count
-		out.OK += s.OK
-		out.Errors += s.Errors
 		for class, n := range s.ErrorsByClass {
 			if out.ErrorsByClass == nil {
 				out.ErrorsByClass = map[string]int{}
@@ -87,24 +86,18 @@ func (r *Report) medianStats(key string, ss []StatsJSON) StatsJSON {
 			out.ErrorsByClass[class] += n
 		}
 	}
-	fields := []struct {
-		name string
-		dst  *float64
-		get  func(StatsJSON) float64
-	}{
-		{"min_ms", &out.MinMs, func(s StatsJSON) float64 { return s.MinMs }},
-		{"p50_ms", &out.P50Ms, func(s StatsJSON) float64 { return s.P50Ms }},
-		{"p90_ms", &out.P90Ms, func(s StatsJSON) float64 { return s.P90Ms }},
-		{"p99_ms", &out.P99Ms, func(s StatsJSON) float64 { return s.P99Ms }},
-		{"max_ms", &out.MaxMs, func(s StatsJSON) float64 { return s.MaxMs }},
-		{"mean_ms", &out.MeanMs, func(s StatsJSON) float64 { return s.MeanMs }},
-	}
-	for _, f := range fields {
+	for _, st := range Statistics {
 		vals := make([]float64, len(ss))
 		for i, s := range ss {
-			vals[i] = f.get(s)
+			vals[i] = st.Of(s)
 		}
-		*f.dst = r.spread(key+"."+f.name, vals)
+		if st.Latency() {
+			*st.ms(&out) = r.spread(key+"."+st.Member, vals)
+			continue
+		}
+		for _, v := range vals {
+			*st.n(&out) += int(v)
+		}
 	}
 	return out
 }
@@ -130,7 +123,7 @@ func collect(reps []*Report, f func(*Report) float64) []float64 {
 }
 
 // medianVerdict judges the median figures by the rule every run used.
-func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) VerdictJSON {
+func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) Verdict {
 	v := reps[0].Verdict
 	v.MainP99BaselineMs, v.MainP99LoadedMs = baselineP99, loadedP99
 	v.ExcessMs = loadedP99 - baselineP99
@@ -142,7 +135,7 @@ func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) VerdictJSON {
 		if r.Verdict.Conclusive {
 			conclusive++
 		} else if v.Reason == "" {
-			v.Reason = inconclusiveReason(r.Verdict) + " (in a run of the repeat)"
+			v.Reason = InconclusiveReason(r.Verdict) + " (in a run of the repeat)"
 		}
 	}
 	sort.Float64s(stalled)

@@ -1,19 +1,25 @@
-package report
+package report_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
+)
 
 func TestAggregateTakesMediansAndSpread(t *testing.T) {
-	var reps []*Report
+	var reps []*report.Report
+	async := fixture.Named(t, "async_not_starved")
 	for _, p99 := range []float64{30, 10, 20} {
-		r := New(Meta{Mode: "async", Target: TargetEmbedded, Config: embeddedConfig()}, asyncRun(), asyncLoop())
+		r := report.New(report.Meta{Mode: "async", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig()}, async.Result, async.Loop)
 		r.Endpoints.Main.Loaded.P99Ms = p99
 		r.Verdict.Starved = p99 > 25
 		reps = append(reps, r)
 	}
 	one := reps[0]
-	agg := Aggregate(reps)
+	agg := report.Aggregate(reps)
 	spread := agg.Repeat.Spread["main.loaded.p99_ms"]
-	if agg.Endpoints.Main.Loaded.P99Ms != 20 || spread != (Range{Min: 10, Median: 20, Max: 30}) {
+	if agg.Endpoints.Main.Loaded.P99Ms != 20 || spread != (report.Range{Min: 10, Median: 20, Max: 30}) {
 		t.Errorf("p99 %v, spread %+v; want the median 20 and range 10..30", agg.Endpoints.Main.Loaded.P99Ms, spread)
 	}
 	if agg.Repeat.N != 3 || agg.Repeat.Starved != 1 {

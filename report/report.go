@@ -1,15 +1,18 @@
-// Package report turns the plain values of a blockprobe run into output for
-// people and programs: text tables, JSON, and files. It knows nothing of HTTP.
+// Package report is the document of a blockprobe run, the JSON report of
+// DESIGN §5, and what computes on it: building it from a run, reading it
+// back from a file (bounded and checked), the median of repeated runs,
+// expectations, the diff of two reports and the explanation in plain
+// words. It holds the one table of statistics and the phrases and
+// formatters every format shares; the formats themselves are rendered by
+// its subpackages text, html and export. It knows nothing of HTTP or of
+// the embedded target.
 package report
 
 import (
-	"fmt"
-	"math"
 	"net/url"
 	"time"
 
 	"github.com/blockprobe/blockprobe/probe"
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // Report is the canonical, serialisable document of one run: the JSON
@@ -29,34 +32,34 @@ type Report struct {
 	// empty when none was given; see Name.
 	Label string `json:"label,omitempty"`
 	// Command is the command line that produced the report.
-	Command           string      `json:"command,omitempty"`
-	Started           time.Time   `json:"started"`
-	ElapsedMs         float64     `json:"elapsed_ms"`
-	Partial           bool        `json:"partial"`
-	Config            Config      `json:"config"`
-	Endpoints         Endpoints   `json:"endpoints"`
-	Verdict           VerdictJSON `json:"verdict"`
-	GeneratorLagP99Ms float64     `json:"generator_lag_p99_ms"`
-	LoadWindow        Window      `json:"load_window"`
+	Command           string    `json:"command,omitempty"`
+	Started           time.Time `json:"started"`
+	ElapsedMs         float64   `json:"elapsed_ms"`
+	Partial           bool      `json:"partial"`
+	Config            Config    `json:"config"`
+	Endpoints         Endpoints `json:"endpoints"`
+	Verdict           Verdict   `json:"verdict"`
+	GeneratorLagP99Ms float64   `json:"generator_lag_p99_ms"`
+	LoadWindow        Window    `json:"load_window"`
 	// LoadApplied is how many ComplexHandler requests per second were sent
 	// over the load window.
 	LoadApplied float64 `json:"load_applied"`
 	// Stages holds what each stage of the load measured (--stages).
-	Stages []StageJSON       `json:"stages,omitempty"`
-	Loop   *target.LoopStats `json:"loop,omitempty"`
+	Stages []Stage `json:"stages,omitempty"`
+	Loop   *Loop   `json:"loop,omitempty"`
 	// Notes are warnings for the reader.
 	Notes []string `json:"notes,omitempty"`
 	// Explanation says in plain words what the run measured.
 	Explanation *Explanation `json:"explanation,omitempty"`
 	// LagSamples is the loop's heartbeat over the run (embedded target
 	// only): when each beat ran, from the start of the run, and how late.
-	LagSamples []target.LagSample `json:"lag_samples,omitempty"`
+	LagSamples []LagSample `json:"lag_samples,omitempty"`
 	// RecordsDropped counts the requests left out of Requests to bound
 	// memory (--max-records); the statistics include them.
 	RecordsDropped int `json:"records_dropped,omitempty"`
 	// Repeat is set when the figures are medians over --repeat runs.
-	Repeat   *RepeatInfo   `json:"repeat,omitempty"`
-	Requests []RequestJSON `json:"requests"`
+	Repeat   *RepeatInfo `json:"repeat,omitempty"`
+	Requests []Request   `json:"requests"`
 }
 
 // Config is the configuration a run was made with.
@@ -88,18 +91,19 @@ type Endpoints struct {
 // MainEndpoint holds MainHandler's statistics: idle, under load, and under
 // load measured from the actual send rather than the schedule.
 type MainEndpoint struct {
-	Baseline          StatsJSON `json:"baseline"`
-	Loaded            StatsJSON `json:"loaded"`
-	LoadedUncorrected StatsJSON `json:"loaded_uncorrected"`
+	Baseline          Stats `json:"baseline"`
+	Loaded            Stats `json:"loaded"`
+	LoadedUncorrected Stats `json:"loaded_uncorrected"`
 }
 
 // ComplexEndpoint holds ComplexHandler's statistics under load.
 type ComplexEndpoint struct {
-	Loaded StatsJSON `json:"loaded"`
+	Loaded Stats `json:"loaded"`
 }
 
-// StatsJSON is probe.Stats in the report's units.
-type StatsJSON struct {
+// Stats are the statistics of one endpoint in one phase (probe.Stats in
+// the report's units). Statistics lists their figures.
+type Stats struct {
 	Count         int            `json:"count"`
 	OK            int            `json:"ok"`
 	Errors        int            `json:"errors"`
@@ -110,11 +114,16 @@ type StatsJSON struct {
 	P99Ms         float64        `json:"p99_ms"`
 	MaxMs         float64        `json:"max_ms"`
 	MeanMs        float64        `json:"mean_ms"`
+	// Histogram holds the latencies of the answered requests, in
+	// microseconds, as an HDR histogram in the standard compressed encoding:
+	// the source of the figures above (see Distribution). It is empty when
+	// nothing was answered, and in reports written before it was kept.
+	Histogram string `json:"histogram,omitempty"`
 }
 
-// VerdictJSON is probe.Verdict in the report's units, with its one-line
+// Verdict is probe.Verdict in the report's units, with its one-line
 // summary for people.
-type VerdictJSON struct {
+type Verdict struct {
 	Starved           bool    `json:"starved"`
 	Conclusive        bool    `json:"conclusive"`
 	MainP99BaselineMs float64 `json:"main_p99_baseline_ms"`
@@ -136,9 +145,9 @@ type Window struct {
 	EndMs   float64 `json:"end_ms"`
 }
 
-// RequestJSON is one request of the run. Times are offsets from the start
+// Request is one request of the run. Times are offsets from the start
 // of the run; Error is the error class, empty when the request went well.
-type RequestJSON struct {
+type Request struct {
 	Endpoint      string  `json:"endpoint"`
 	Phase         string  `json:"phase"`
 	ScheduledMs   float64 `json:"scheduled_ms"`
@@ -157,70 +166,22 @@ type RequestJSON struct {
 	Stage int `json:"stage,omitempty"`
 }
 
-// Meta is what a report says about a run beyond its measurements: what was
-// probed, how, and what the reader should be warned of.
-type Meta struct {
-	Mode, Target, Command string
-	// Label is the user's name for the run, if any.
-	Label  string
-	Config Config
-	Notes  []string
-}
-
 // TargetEmbedded is the Target of a report on the embedded target.
 const TargetEmbedded = "embedded"
 
-// New builds the report of a summarised run. loop is the embedded target's
-// loop instrumentation, nil for an external target; a note then says that
-// loop figures are unavailable.
-func New(meta Meta, res *probe.Result, loop *target.LoopStats) *Report {
-	r := &Report{
-		Version:   reportVersion,
-		Mode:      meta.Mode,
-		Target:    meta.Target,
-		Label:     meta.Label,
-		Command:   meta.Command,
-		Started:   res.Started.Round(0), // JSON keeps no monotonic reading
-		ElapsedMs: millis(res.Elapsed),
-		Partial:   res.Partial,
-		Config:    meta.Config,
-		Endpoints: Endpoints{
-			Main: MainEndpoint{
-				Baseline:          newStats(res.MainBaseline),
-				Loaded:            newStats(res.MainLoaded),
-				LoadedUncorrected: newStats(res.MainLoadedUncorrected),
-			},
-			Complex: ComplexEndpoint{Loaded: newStats(res.ComplexLoaded)},
-		},
-		Verdict:           newVerdict(res.Verdict),
-		GeneratorLagP99Ms: millis(res.GeneratorLagP99),
-		LoadWindow:        Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)},
-		LoadApplied:       res.LoadApplied,
-		Stages:            newStages(res),
-		Loop:              loop,
-		Requests:          make([]RequestJSON, 0, len(res.Records)),
-	}
-	if len(meta.Notes) > 0 {
-		r.Notes = append([]string(nil), meta.Notes...)
-	}
-	if loop == nil {
-		r.Notes = append(r.Notes, noLoopNote(meta.Target))
-	}
-	if res.Dropped > 0 {
-		r.RecordsDropped = res.Dropped
-		r.Notes = append(r.Notes, fmt.Sprintf("%d request records beyond --max-records were not kept; the figures count them all (--results keeps every record)", res.Dropped))
-	}
-	for _, rec := range res.Records {
-		r.Requests = append(r.Requests, newRequest(rec))
-	}
-	r.Explanation = Explain(r)
-	return r
-}
+// The endpoints and phases a report's statistics and requests name.
+const (
+	EndpointMain           = string(probe.Main)
+	EndpointComplex        = string(probe.Complex)
+	PhaseBaseline          = string(probe.Baseline)
+	PhaseLoaded            = string(probe.Loaded)
+	PhaseLoadedUncorrected = "loaded_uncorrected" // the loaded probes, timed from the actual send
+)
 
 // Row is one endpoint in one phase of a run, with its statistics.
 type Row struct {
 	Endpoint, Phase string // as in the JSON: "main", "loaded_uncorrected", ...
-	Stats           *StatsJSON
+	Stats           *Stats
 }
 
 // Rows lists the statistics of r in the order of the JSON report: main
@@ -229,16 +190,16 @@ type Row struct {
 func (r *Report) Rows() []Row {
 	m, c := &r.Endpoints.Main, &r.Endpoints.Complex
 	return []Row{
-		{endpointMain, phaseBaseline, &m.Baseline},
-		{endpointMain, phaseLoaded, &m.Loaded},
-		{endpointMain, phaseUncorrected, &m.LoadedUncorrected},
-		{endpointComplex, phaseLoaded, &c.Loaded},
+		{EndpointMain, PhaseBaseline, &m.Baseline},
+		{EndpointMain, PhaseLoaded, &m.Loaded},
+		{EndpointMain, PhaseLoadedUncorrected, &m.LoadedUncorrected},
+		{EndpointComplex, PhaseLoaded, &c.Loaded},
 	}
 }
 
 // Stats returns the statistics of endpoint in phase, or nil when r has no
 // such row.
-func (r *Report) Stats(endpoint, phase string) *StatsJSON {
+func (r *Report) Stats(endpoint, phase string) *Stats {
 	for _, row := range r.Rows() {
 		if row.Endpoint == endpoint && row.Phase == phase {
 			return row.Stats
@@ -246,6 +207,14 @@ func (r *Report) Stats(endpoint, phase string) *StatsJSON {
 	}
 	return nil
 }
+
+// Answered is how many requests got an answer (any status): those that
+// count in the percentiles.
+func (s Stats) Answered() int { return probe.Answered(s.Count, s.ErrorsByClass) }
+
+// HasLatencies says whether any request of s was answered, and so whether
+// s has latencies: an answered request takes at least 1µs.
+func (s Stats) HasLatencies() bool { return s.Count > 0 && s.MaxMs != 0 }
 
 // Name names the run for tables and comparisons: its Label if it has one,
 // else its mode for the embedded target, else the host:port of the external
@@ -262,89 +231,3 @@ func (r *Report) Name() string {
 	}
 	return r.Target
 }
-
-func noLoopNote(tgt string) string {
-	if tgt == TargetEmbedded {
-		return "loop figures were not collected"
-	}
-	return "loop figures are unavailable for external targets"
-}
-
-func newStats(s probe.Stats) StatsJSON {
-	out := StatsJSON{
-		Count:  s.Count,
-		OK:     s.OK,
-		Errors: s.Errors,
-		MinMs:  millis(s.Min),
-		P50Ms:  millis(s.P50),
-		P90Ms:  millis(s.P90),
-		P99Ms:  millis(s.P99),
-		MaxMs:  millis(s.Max),
-		MeanMs: millis(s.Mean),
-	}
-	if len(s.ErrorsByClass) > 0 {
-		out.ErrorsByClass = make(map[string]int, len(s.ErrorsByClass))
-		for k, v := range s.ErrorsByClass {
-			out.ErrorsByClass[k] = v
-		}
-	}
-	return out
-}
-
-func newVerdict(v probe.Verdict) VerdictJSON {
-	out := VerdictJSON{
-		Starved:           v.Starved,
-		Conclusive:        v.Conclusive,
-		MainP99BaselineMs: millis(v.BaselineP99),
-		MainP99LoadedMs:   millis(v.LoadedP99),
-		ThresholdMs:       millis(v.Threshold),
-		ExcessMs:          millis(v.Excess()),
-		Probes:            v.Probes,
-		Stalled:           v.Stalled,
-		NoBaseline:        v.NoBaseline,
-		Reason:            v.Reason,
-	}
-	out.Summary = VerdictLine(out)
-	return out
-}
-
-func newRequest(rec probe.Record) RequestJSON {
-	return RequestJSON{
-		Endpoint:      string(rec.Endpoint),
-		Phase:         string(rec.Phase),
-		ScheduledMs:   millis(rec.Scheduled),
-		FiredMs:       millis(rec.Fired),
-		StartMs:       millis(rec.Start),
-		EndMs:         millis(rec.End),
-		LatencyMs:     millis(rec.Latency()),
-		UncorrectedMs: millis(rec.Uncorrected()),
-		Status:        rec.Status,
-		Error:         string(rec.Err),
-		Detail:        rec.Detail,
-		Stage:         rec.Stage,
-	}
-}
-
-// record turns q back into the probe's record, for reports rebuilt from a
-// results stream.
-func (q RequestJSON) record() probe.Record {
-	return probe.Record{
-		Endpoint:  probe.Endpoint(q.Endpoint),
-		Phase:     probe.Phase(q.Phase),
-		Scheduled: fromMillis(q.ScheduledMs),
-		Fired:     fromMillis(q.FiredMs),
-		Start:     fromMillis(q.StartMs),
-		End:       fromMillis(q.EndMs),
-		Status:    q.Status,
-		Err:       probe.ErrorClass(q.Error),
-		Detail:    q.Detail,
-		Stage:     q.Stage,
-	}
-}
-
-func fromMillis(ms float64) time.Duration {
-	return time.Duration(math.Round(ms * float64(time.Millisecond)))
-}
-
-// millis converts d to float milliseconds, the report's unit.
-func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

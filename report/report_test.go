@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -10,38 +10,45 @@ import (
 	"time"
 
 	"github.com/blockprobe/blockprobe/probe"
+
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
 func TestJSONRoundTrip(t *testing.T) {
-	for _, f := range fixtures() {
-		t.Run(f.name, func(t *testing.T) {
-			want := f.report()
-			var buf bytes.Buffer
-			if err := WriteJSON(&buf, want); err != nil {
-				t.Fatalf("WriteJSON: %v", err)
-			}
+	for _, f := range fixture.Runs() {
+		t.Run(f.Name, func(t *testing.T) {
+			want := f.Report()
+			buf := jsonOf(t, want)
 			if !strings.HasSuffix(buf.String(), "}\n") {
 				t.Errorf("WriteJSON output does not end in a newline")
 			}
-			got, err := Decode(&buf)
+			got, err := report.Decode(buf)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("Decode(WriteJSON(r)) differs from r\ngot:  %+v\nwant: %+v", got, want)
 			}
+			checkHistograms(t, got)
 		})
 	}
+}
+
+// jsonOf is r as WriteJSON writes it.
+func jsonOf(t *testing.T, r *report.Report) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, r); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	return &buf
 }
 
 // TestJSONContract checks the member names of DESIGN §5, which CI jobs and
 // lab sheets depend on.
 func TestJSONContract(t *testing.T) {
-	f := fixtures()[0]
-	var buf bytes.Buffer
-	if err := WriteJSON(&buf, f.report()); err != nil {
-		t.Fatalf("WriteJSON: %v", err)
-	}
+	buf := jsonOf(t, fixture.Runs()[0].Report())
 	var doc map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("unmarshal: %v", err)
@@ -98,12 +105,13 @@ func TestJSONContract(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	res := blockingRun()
-	meta := Meta{Mode: "blocking", Target: TargetEmbedded, Config: embeddedConfig(), Notes: []string{"a note"}}
+	blocking := fixture.Named(t, "blocking_starved")
+	res := blocking.Result
+	meta := report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig(), Notes: []string{"a note"}}
 
 	t.Run("embedded", func(t *testing.T) {
-		r := New(meta, res, blockingLoop())
-		if r.Verdict.Summary != VerdictLine(r.Verdict) || !strings.Contains(r.Verdict.Summary, "STARVED") {
+		r := report.New(meta, res, blocking.Loop)
+		if r.Verdict.Summary != report.VerdictLine(r.Verdict) || !strings.Contains(r.Verdict.Summary, "STARVED") {
 			t.Errorf("Verdict.Summary = %q, want the starved VerdictLine", r.Verdict.Summary)
 		}
 		if got, want := len(r.Requests), len(res.Records); got != want {
@@ -125,7 +133,7 @@ func TestNew(t *testing.T) {
 	t.Run("external adds the loop note", func(t *testing.T) {
 		ext := meta
 		ext.Mode, ext.Target = "external", "http://127.0.0.1:8080"
-		r := New(ext, res, nil)
+		r := report.New(ext, res, nil)
 		want := []string{"a note", "loop figures are unavailable for external targets"}
 		if !reflect.DeepEqual(r.Notes, want) {
 			t.Errorf("Notes = %q, want %q", r.Notes, want)
@@ -135,15 +143,12 @@ func TestNew(t *testing.T) {
 		}
 	})
 	t.Run("empty run", func(t *testing.T) {
-		r := New(Meta{Mode: "async", Target: TargetEmbedded}, &probe.Result{Started: time.Now()}, asyncLoop())
-		var buf bytes.Buffer
-		if err := WriteJSON(&buf, r); err != nil {
-			t.Fatalf("WriteJSON: %v", err)
-		}
+		r := report.New(report.Meta{Mode: "async", Target: report.TargetEmbedded}, &probe.Result{Started: time.Now()}, fixture.Named(t, "async_not_starved").Loop)
+		buf := jsonOf(t, r)
 		if !strings.Contains(buf.String(), `"requests": []`) {
 			t.Errorf("an empty run must encode requests as [], got:\n%s", buf.String())
 		}
-		got, err := Decode(&buf)
+		got, err := report.Decode(buf)
 		if err != nil {
 			t.Fatalf("Decode: %v", err)
 		}
@@ -173,11 +178,11 @@ func TestDecodeRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Decode(strings.NewReader(tc.in))
+			r, err := report.Decode(strings.NewReader(tc.in))
 			if err == nil {
 				t.Fatalf("Decode(%q) = %+v, want an error", tc.in, r)
 			}
-			if !errors.Is(err, ErrNotReport) {
+			if !errors.Is(err, report.ErrNotReport) {
 				t.Errorf("Decode error %v does not wrap ErrNotReport", err)
 			}
 			if !strings.Contains(err.Error(), tc.wantErr) {
@@ -194,8 +199,8 @@ func TestName(t *testing.T) {
 		want                string
 	}{
 		{"label wins", "staging", "external", "http://10.0.0.7:8080/", "staging"},
-		{"label on embedded", "before", "blocking", TargetEmbedded, "before"},
-		{"embedded is its mode", "", "pooled", TargetEmbedded, "pooled"},
+		{"label on embedded", "before", "blocking", report.TargetEmbedded, "before"},
+		{"embedded is its mode", "", "pooled", report.TargetEmbedded, "pooled"},
 		{"external is host:port", "", "external", "http://127.0.0.1:8080/api", "127.0.0.1:8080"},
 		{"external without port", "", "external", "https://example.com/", "example.com"},
 		{"IPv6", "", "external", "http://[::1]:9000", "[::1]:9000"},
@@ -204,7 +209,7 @@ func TestName(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &Report{Label: tc.label, Mode: tc.mode, Target: tc.target}
+			r := &report.Report{Label: tc.label, Mode: tc.mode, Target: tc.target}
 			if got := r.Name(); got != tc.want {
 				t.Errorf("Name() = %q, want %q", got, tc.want)
 			}
@@ -213,18 +218,16 @@ func TestName(t *testing.T) {
 }
 
 func TestLabel(t *testing.T) {
-	r := New(Meta{Mode: "blocking", Target: TargetEmbedded, Label: "before"}, blockingRun(), blockingLoop())
+	blocking := fixture.Named(t, "blocking_starved")
+	r := report.New(report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Label: "before"}, blocking.Result, blocking.Loop)
 	if r.Label != "before" {
 		t.Fatalf("New did not copy the label: Label = %q", r.Label)
 	}
-	var buf bytes.Buffer
-	if err := WriteJSON(&buf, r); err != nil {
-		t.Fatalf("WriteJSON: %v", err)
-	}
+	buf := jsonOf(t, r)
 	if !strings.Contains(buf.String(), `"label": "before"`) {
 		t.Errorf("JSON has no label member:\n%.300s", buf.String())
 	}
-	got, err := Decode(&buf)
+	got, err := report.Decode(buf)
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
@@ -233,11 +236,96 @@ func TestLabel(t *testing.T) {
 	}
 
 	r.Label = ""
-	buf.Reset()
-	if err := WriteJSON(&buf, r); err != nil {
-		t.Fatalf("WriteJSON: %v", err)
-	}
-	if strings.Contains(buf.String(), `"label"`) {
+	if strings.Contains(jsonOf(t, r).String(), `"label"`) {
 		t.Errorf("an unlabelled report must have no label member")
+	}
+}
+
+// millis converts d to float milliseconds, the report's unit.
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func TestWriteCompareJSON(t *testing.T) {
+	runs := fixture.Compare(t)
+	var buf bytes.Buffer
+	if err := report.WriteCompareJSON(&buf, runs); err != nil {
+		t.Fatalf("WriteCompareJSON: %v", err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("unmarshal: %v", err)
+	}
+	if len(doc) != 1 || doc["runs"] == nil {
+		t.Errorf("document has members %v, want only runs", keys(doc))
+	}
+	got, err := report.DecodeAny(&buf)
+	if err != nil {
+		t.Fatalf("DecodeAny: %v", err)
+	}
+	if !reflect.DeepEqual(got, runs) {
+		t.Errorf("DecodeAny(WriteCompareJSON(runs)) differs from runs")
+	}
+	if _, err := report.Decode(bytes.NewReader(buf.Bytes())); !errors.Is(err, report.ErrNotReport) {
+		t.Errorf("Decode of a comparison: error %v, want ErrNotReport", err)
+	}
+
+	t.Run("no runs", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := report.WriteCompareJSON(&buf, nil); err != nil {
+			t.Fatalf("WriteCompareJSON: %v", err)
+		}
+		if got := strings.Join(strings.Fields(buf.String()), ""); got != `{"runs":[]}` {
+			t.Errorf("WriteCompareJSON(nil) = %s, want {\"runs\": []}", buf.String())
+		}
+	})
+}
+
+func keys(m map[string]json.RawMessage) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+func TestDecodeAny(t *testing.T) {
+	one := fixture.Report(t, "blocking_starved")
+	got, err := report.DecodeAny(jsonOf(t, one))
+	if err != nil {
+		t.Fatalf("DecodeAny of one report: %v", err)
+	}
+	if len(got) != 1 || !reflect.DeepEqual(got[0], one) {
+		t.Errorf("DecodeAny of one report = %d runs, want it alone", len(got))
+	}
+}
+
+func TestDecodeAnyRejects(t *testing.T) {
+	valid := `{"mode": "async", "target": "embedded", "started": "2025-03-01T12:00:00Z",
+		"config": {}, "endpoints": {}, "verdict": {}, "requests": []}`
+	tests := []struct {
+		name, in, wantErr string
+	}{
+		{"empty", "", "invalid JSON"},
+		{"array", `[1]`, "JSON array, not an object"},
+		{"other object", `{"name": "x"}`, `no "mode" field`},
+		{"empty runs", `{"runs": []}`, `"runs" is empty`},
+		{"null runs", `{"runs": null}`, `"runs" is empty`},
+		{"runs not an array", `{"runs": {"mode": "async"}}`, `"runs" is not an array`},
+		{"run not an object", `{"runs": [` + valid + `, 3]}`, "run 2: not a blockprobe report: it is a JSON number"},
+		{"run not a report", `{"runs": [{"name": "x"}]}`, `run 1: not a blockprobe report: it has no "mode" field`},
+		{"null run", `{"runs": [null]}`, `run 1: not a blockprobe report: it has no "mode" field`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			runs, err := report.DecodeAny(strings.NewReader(tc.in))
+			if err == nil {
+				t.Fatalf("DecodeAny(%q) = %d runs, want an error", tc.in, len(runs))
+			}
+			if !errors.Is(err, report.ErrNotReport) {
+				t.Errorf("DecodeAny error %v does not wrap ErrNotReport", err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("DecodeAny error = %q, want it to mention %q", err, tc.wantErr)
+			}
+		})
 	}
 }

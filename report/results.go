@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"github.com/blockprobe/blockprobe/probe"
-	"github.com/blockprobe/blockprobe/target"
 )
 
 // A results stream (--results FILE.ndjson) keeps every request of a run as
 // it completes, one JSON object a line, so that nothing measured is lost if
-// the process dies: a header line, one RequestJSON line per request, and a
+// the process dies: a header line, one Request line per request, and a
 // trailer line when the run ends. ReadResults rebuilds a report from it.
 
 // resultsVersion is the value of the header's "blockprobe_results" member.
@@ -34,11 +33,11 @@ type resultsTrailer struct {
 	End bool `json:"end"`
 	// Started is the run's own start, which record offsets count from; the
 	// header's is when the stream was opened, just before.
-	Started    time.Time         `json:"started"`
-	Partial    bool              `json:"partial"`
-	ElapsedMs  float64           `json:"elapsed_ms"`
-	LoadWindow Window            `json:"load_window"`
-	Loop       *target.LoopStats `json:"loop,omitempty"`
+	Started    time.Time `json:"started"`
+	Partial    bool      `json:"partial"`
+	ElapsedMs  float64   `json:"elapsed_ms"`
+	LoadWindow Window    `json:"load_window"`
+	Loop       *Loop     `json:"loop,omitempty"`
 }
 
 // ResultsWriter streams request records to w, flushing each line so that
@@ -67,7 +66,7 @@ func (rw *ResultsWriter) Record(rec probe.Record) {
 }
 
 // Finish writes the trailer that marks the run as complete.
-func (rw *ResultsWriter) Finish(res *probe.Result, loop *target.LoopStats) error {
+func (rw *ResultsWriter) Finish(res *probe.Result, loop *Loop) error {
 	rw.line(resultsTrailer{
 		End: true, Started: res.Started.Round(0), Partial: res.Partial, ElapsedMs: millis(res.Elapsed),
 		LoadWindow: Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)}, Loop: loop,

@@ -7,8 +7,8 @@ import (
 
 func TestMargin(t *testing.T) {
 	r := &Report{}
-	r.Endpoints.Main.Loaded = StatsJSON{Count: 10, OK: 10, P99Ms: 45, MaxMs: 50}
-	r.Verdict = VerdictJSON{Conclusive: true, ThresholdMs: 50, ExcessMs: 60}
+	r.Endpoints.Main.Loaded = Stats{Count: 10, OK: 10, P99Ms: 45, MaxMs: 50}
+	r.Verdict = Verdict{Conclusive: true, ThresholdMs: 50, ExcessMs: 60}
 	cases := []struct {
 		expect string
 		want   float64

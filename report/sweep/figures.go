@@ -21,13 +21,10 @@ type column struct {
 
 var columns = []column{
 	{"", false, func(_ *Sweep, p *Point) string { return p.Label }}, // headed by the parameter
-	{"main p50", true, mainStat(func(s report.StatsJSON) float64 { return s.P50Ms })},
-	{"main p99", true, mainStat(func(s report.StatsJSON) float64 { return s.P99Ms })},
-	{"main max", true, mainStat(func(s report.StatsJSON) float64 { return s.MaxMs })},
-	{"complex p99", true, func(_ *Sweep, p *Point) string {
-		s := p.Report.Endpoints.Complex.Loaded
-		return report.LatencyCell(s, s.P99Ms)
-	}},
+	{"main p50", true, mainStat("p50")},
+	{"main p99", true, mainStat("p99")},
+	{"main max", true, mainStat("max")},
+	{"complex p99", true, func(_ *Sweep, p *Point) string { return p99Stat.Cell(p.Report.Endpoints.Complex.Loaded) }},
 	{"sent", true, func(_ *Sweep, p *Point) string { return PerSec.Format(math.Round(p.Report.LoadApplied*100) / 100) }},
 	{"errors", true, func(_ *Sweep, p *Point) string {
 		e := p.Report.Endpoints
@@ -37,11 +34,11 @@ var columns = []column{
 	{"slo", false, func(_ *Sweep, p *Point) string { return sloWord(p) }},
 }
 
-func mainStat(stat func(report.StatsJSON) float64) func(*Sweep, *Point) string {
-	return func(_ *Sweep, p *Point) string {
-		s := p.Report.Endpoints.Main.Loaded
-		return report.LatencyCell(s, stat(s))
-	}
+var p99Stat = report.StatisticsNamed("p99")[0]
+
+func mainStat(name string) func(*Sweep, *Point) string {
+	st := report.StatisticsNamed(name)[0]
+	return func(_ *Sweep, p *Point) string { return st.Cell(p.Report.Endpoints.Main.Loaded) }
 }
 
 // sloWord says whether a point met the SLO, and how often when it was
@@ -80,8 +77,8 @@ func (s *Sweep) table() (header []string, right []bool, rows [][]string) {
 // point's MainHandler and ComplexHandler p99 under load, NaN where none
 // was answered.
 func (s *Sweep) series() (main, complex []float64) {
-	p99 := func(st report.StatsJSON) float64 {
-		if st.Count == 0 || st.MaxMs == 0 {
+	p99 := func(st report.Stats) float64 {
+		if !st.HasLatencies() {
 			return math.NaN()
 		}
 		return st.P99Ms

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/export"
 )
 
 // WriteJSON writes s as indented JSON followed by a newline: every point
@@ -55,18 +55,18 @@ func WriteCSV(w io.Writer, s *Sweep) error {
 func WriteMarkdown(w io.Writer, s *Sweep) error {
 	var b strings.Builder
 	b.WriteString("### blockprobe sweep\n\n")
-	fmt.Fprintf(&b, "**%s**\n\n", report.MarkdownText("Capacity: "+s.Summary))
+	fmt.Fprintf(&b, "**%s**\n\n", export.MarkdownText("Capacity: "+s.Summary))
 	lines := s.headerLines()
 	for i := range lines {
-		lines[i] = report.MarkdownText(lines[i])
+		lines[i] = export.MarkdownText(lines[i])
 	}
 	b.WriteString(strings.Join(lines, "\\\n") + "\n\n")
 	header, right, rows := s.table()
-	report.WriteMarkdownTable(&b, right, header, rows)
+	export.WriteMarkdownTable(&b, right, header, rows)
 	if notes := s.noteLines(); len(notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range notes {
-			b.WriteString("- " + report.MarkdownText(n) + "\n")
+			b.WriteString("- " + export.MarkdownText(n) + "\n")
 		}
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {

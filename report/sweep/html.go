@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/text"
 )
 
 //go:embed assets/sweep.html.tmpl
@@ -59,7 +60,7 @@ func WriteHTML(w io.Writer, s *Sweep) error {
 		hp := htmlPoint{ID: pt.Measured, Title: fmt.Sprintf("%s %s: %s", s.Parameter, pt.Label, sloWord(&pt))}
 		for _, r := range append([]*report.Report{pt.Report}, pt.Repeats...) {
 			var b bytes.Buffer
-			if err := report.WriteText(&b, r); err != nil {
+			if err := text.WriteText(&b, r); err != nil {
 				return fmt.Errorf("write HTML sweep: %w", err)
 			}
 			hp.Reports = append(hp.Reports, b.String())

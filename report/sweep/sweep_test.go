@@ -20,21 +20,21 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // pointReport is a hand-built report of a blocking run whose loop was
 // blocked for delayMs at a time: MainHandler waits up to the delay.
 func pointReport(delayMs float64, met bool) *report.Report {
-	stats := func(count int, p50, p99 float64) report.StatsJSON {
-		return report.StatsJSON{Count: count, OK: count, MinMs: p50 / 10, P50Ms: p50, P90Ms: p99 * 0.9, P99Ms: p99, MaxMs: p99 * 1.01, MeanMs: p50}
+	stats := func(count int, p50, p99 float64) report.Stats {
+		return report.Stats{Count: count, OK: count, MinMs: p50 / 10, P50Ms: p50, P90Ms: p99 * 0.9, P99Ms: p99, MaxMs: p99 * 1.01, MeanMs: p50}
 	}
 	r := &report.Report{
 		Mode: "blocking", Target: report.TargetEmbedded, Started: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC),
 		Config: report.Config{ComplexDelayMs: delayMs, Pool: 5, Work: "sleep", Concurrency: 1, Rate: 50, Baseline: 20,
 			DurationMs: 1000, TimeoutMs: 30000, StarveThresholdMs: 50, MainPath: "/", ComplexPath: "/complex"},
 		LoadApplied: 1000 / delayMs,
-		Requests:    []report.RequestJSON{},
+		Requests:    []report.Request{},
 	}
 	r.Endpoints.Main.Baseline = stats(20, 0.03, 0.05)
 	r.Endpoints.Main.Loaded = stats(50, delayMs/2, delayMs)
 	r.Endpoints.Main.LoadedUncorrected = stats(50, delayMs/2, delayMs)
 	r.Endpoints.Complex.Loaded = stats(int(1000/delayMs), delayMs, delayMs+0.4)
-	r.Verdict = report.VerdictJSON{Starved: !met, Conclusive: true, MainP99BaselineMs: 0.05, MainP99LoadedMs: delayMs,
+	r.Verdict = report.Verdict{Starved: !met, Conclusive: true, MainP99BaselineMs: 0.05, MainP99LoadedMs: delayMs,
 		ThresholdMs: 50, ExcessMs: delayMs - 0.05, Probes: 50}
 	r.Verdict.Summary = report.VerdictLine(r.Verdict)
 	return r

@@ -11,6 +11,7 @@ import (
 	"github.com/guptarohit/asciigraph"
 
 	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/text"
 )
 
 // Layout of the terminal chart.
@@ -35,7 +36,7 @@ func WriteText(w io.Writer, s *Sweep, color bool) error {
 	for i := range header {
 		header[i] = strings.ToUpper(header[i])
 	}
-	if err := report.WriteTable(bw, right, header, rows); err != nil {
+	if err := text.WriteTable(bw, right, header, rows); err != nil {
 		return fmt.Errorf("write sweep: %w", err)
 	}
 	if chart := s.chart(color); len(chart) > 0 {
@@ -66,10 +67,10 @@ func (s *Sweep) headerLines() []string {
 	lines := []string{fmt.Sprintf("blockprobe sweep: %s (%s), SLO: %s", s.Parameter, how, s.sloText())}
 	if len(s.Points) > 0 {
 		first := s.Points[0]
-		lines = append(lines, strings.Replace(report.HeaderLine(first.Report), "blockprobe run: ", "", 1),
+		lines = append(lines, strings.Replace(report.TargetLine(first.Report), "blockprobe run: ", "", 1),
 			"at "+first.Label+": "+report.ScenarioLine(first.Report))
 	}
-	return append(lines, fmt.Sprintf("started %s, took %s", s.Started.Format("2006-01-02 15:04:05 MST"), report.ShortMs(s.ElapsedMs)))
+	return append(lines, fmt.Sprintf("started %s, took %s", s.Started.Format(report.DateFormat), report.ShortMs(s.ElapsedMs)))
 }
 
 // noteLines are the sweep's notes, why it stopped early, and an interrupt.
@@ -197,7 +198,7 @@ func axisColumn(line string) int {
 	if i < 0 {
 		return 0
 	}
-	return report.VisibleWidth(line[:i])
+	return text.VisibleWidth(line[:i])
 }
 
 // xLabels writes each point's label under its column, centred, leaving

@@ -1,0 +1,98 @@
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/blockprobe/blockprobe/report"
+)
+
+// csvFloatPrecision is the decimals of a latency in milliseconds:
+// microseconds, the resolution of the latencies.
+const csvFloatPrecision = 3
+
+// statsCSVHeader is the header row of WriteCSV: the run, its endpoint and
+// phase, every statistic by its JSON name, and the verdict.
+var statsCSVHeader = func() []string {
+	h := []string{"run", "mode", "target", "endpoint", "phase"}
+	for _, st := range report.Statistics {
+		h = append(h, st.Member)
+	}
+	return append(h, "starved")
+}()
+
+// requestsCSVHeader is the header row of WriteRequestsCSV.
+var requestsCSVHeader = []string{"run", "endpoint", "phase", "scheduled_ms", "start_ms", "end_ms",
+	"latency_ms", "uncorrected_ms", "status", "error"}
+
+// WriteCSV writes the statistics of runs for spreadsheets and scripts: a
+// header row, then a row per run, endpoint and phase, and per stage of the
+// load (phase "stage2_loaded"). Latencies are in milliseconds with three
+// decimals; starved is the run's verdict, or the stage's.
+func WriteCSV(w io.Writer, runs []*report.Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(statsCSVHeader); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	for _, r := range runs {
+		var rows [][]string
+		for _, ps := range r.Rows() {
+			rows = append(rows, statsCSVRow(r, ps, r.Verdict.Starved))
+		}
+		for _, sr := range r.StageRows() {
+			rows = append(rows, statsCSVRow(r, sr.Row, r.Stages[sr.Stage].Verdict.Starved))
+		}
+		if err := cw.WriteAll(rows); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
+		}
+	}
+	return flushCSV(cw)
+}
+
+// statsCSVRow is the CSV row of one row of r's statistics.
+func statsCSVRow(r *report.Report, ps report.Row, starved bool) []string {
+	row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase}
+	for _, st := range report.Statistics {
+		v := strconv.FormatFloat(st.Of(*ps.Stats), 'f', -1, 64)
+		if st.Latency() {
+			v = csvMs(st.Of(*ps.Stats))
+		}
+		row = append(row, v)
+	}
+	return append(row, strconv.FormatBool(starved))
+}
+
+// WriteRequestsCSV writes every request of runs, one row each after a
+// header row, for plotting latency over time. Times are offsets from the
+// start of the run in milliseconds; error is the error class, empty when
+// the request went well.
+func WriteRequestsCSV(w io.Writer, runs []*report.Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(requestsCSVHeader); err != nil {
+		return fmt.Errorf("write requests CSV: %w", err)
+	}
+	for _, r := range runs {
+		name := r.Name()
+		for _, q := range r.Requests {
+			row := []string{name, q.Endpoint, q.Phase, csvMs(q.ScheduledMs), csvMs(q.StartMs), csvMs(q.EndMs),
+				csvMs(q.LatencyMs), csvMs(q.UncorrectedMs), strconv.Itoa(q.Status), q.Error}
+			if err := cw.Write(row); err != nil {
+				return fmt.Errorf("write requests CSV: %w", err)
+			}
+		}
+	}
+	return flushCSV(cw)
+}
+
+func flushCSV(cw *csv.Writer) error {
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+// csvMs renders milliseconds with microsecond precision.
+func csvMs(ms float64) string { return strconv.FormatFloat(ms, 'f', csvFloatPrecision, 64) }

@@ -1,0 +1,120 @@
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
+)
+
+// csvRows writes runs with write, checks that the output is well-formed
+// CSV under header, and returns its rows.
+func csvRows(t *testing.T, write func(io.Writer, []*report.Report) error, runs []*report.Report, header []string) [][]string {
+	t.Helper()
+	data := fixture.Written(t, write, runs)
+	records, err := csv.NewReader(strings.NewReader(data)).ReadAll() // also checks equal field counts
+	if err != nil {
+		t.Fatalf("output is not valid CSV: %v\n%s", err, data)
+	}
+	if !reflect.DeepEqual(records[0], header) {
+		t.Fatalf("header = %q, want %q", records[0], header)
+	}
+	return records[1:]
+}
+
+// assertMs checks that a CSV cell holds ms to the precision written.
+func assertMs(t *testing.T, column, cell string, want float64) {
+	t.Helper()
+	got, err := strconv.ParseFloat(cell, 64)
+	if err != nil {
+		t.Errorf("%s = %q, not a number", column, cell)
+		return
+	}
+	if math.Abs(got-want) > 0.0005+1e-9 { // half the last decimal
+		t.Errorf("%s = %v, want %v", column, got, want)
+	}
+}
+
+func TestWriteCSV(t *testing.T) {
+	runs := fixture.Compare(t)
+	runs[2].Label = `staging, "eu"` // needs quoting
+	rows := csvRows(t, WriteCSV, runs, statsCSVHeader)
+	if want := 4 * len(runs); len(rows) != want {
+		t.Fatalf("%d rows, want %d (4 per run)", len(rows), want)
+	}
+	col := map[string]int{}
+	for i, name := range statsCSVHeader {
+		col[name] = i
+	}
+	for i, r := range runs {
+		for j, ps := range r.Rows() {
+			row := rows[4*i+j]
+			t.Run(r.Name()+"/"+ps.Endpoint+"/"+ps.Phase, func(t *testing.T) {
+				s := ps.Stats
+				for name, want := range map[string]string{
+					"run": r.Name(), "mode": r.Mode, "target": r.Target, "endpoint": ps.Endpoint, "phase": ps.Phase,
+					"count": strconv.Itoa(s.Count), "ok": strconv.Itoa(s.OK), "errors": strconv.Itoa(s.Errors),
+					"starved": strconv.FormatBool(r.Verdict.Starved),
+				} {
+					if got := row[col[name]]; got != want {
+						t.Errorf("%s = %q, want %q", name, got, want)
+					}
+				}
+				for name, want := range map[string]float64{
+					"min_ms": s.MinMs, "p50_ms": s.P50Ms, "p90_ms": s.P90Ms, "p99_ms": s.P99Ms,
+					"max_ms": s.MaxMs, "mean_ms": s.MeanMs,
+				} {
+					assertMs(t, name, row[col[name]], want)
+				}
+			})
+		}
+	}
+}
+
+func TestWriteRequestsCSV(t *testing.T) {
+	runs := []*report.Report{fixture.Report(t, "blocking_starved"), fixture.Report(t, "external_errors")}
+	rows := csvRows(t, WriteRequestsCSV, runs, requestsCSVHeader)
+	if want := len(runs[0].Requests) + len(runs[1].Requests); len(rows) != want {
+		t.Fatalf("%d rows, want one per request (%d)", len(rows), want)
+	}
+	for i, row := range rows {
+		r, q := runs[0], report.Request{}
+		if i < len(r.Requests) {
+			q = r.Requests[i]
+		} else {
+			r = runs[1]
+			q = r.Requests[i-len(runs[0].Requests)]
+		}
+		if got, want := row[:3], []string{r.Name(), q.Endpoint, q.Phase}; !reflect.DeepEqual(got, want) {
+			t.Errorf("row %d starts %q, want %q", i, got, want)
+		}
+		for j, want := range []float64{q.ScheduledMs, q.StartMs, q.EndMs, q.LatencyMs, q.UncorrectedMs} {
+			assertMs(t, requestsCSVHeader[3+j], row[3+j], want)
+		}
+		if row[8] != strconv.Itoa(q.Status) || row[9] != q.Error {
+			t.Errorf("row %d status, error = %q, %q; want %d, %q", i, row[8], row[9], q.Status, q.Error)
+		}
+	}
+}
+
+func TestCSVGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		write func(io.Writer, []*report.Report) error
+		runs  []*report.Report
+	}{
+		{"stats", WriteCSV, fixture.Compare(t)},
+		{"requests", WriteRequestsCSV, []*report.Report{fixture.Report(t, "external_errors")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fixture.Golden(t, "csv_"+tc.name+".golden", []byte(fixture.Written(t, tc.write, tc.runs)))
+		})
+	}
+}

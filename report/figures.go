@@ -1,0 +1,156 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Statistic is one figure of every Stats, as expectations, diff, --repeat,
+// the benchmark format and every table name and read it.
+type Statistic struct {
+	// Name names it in expectations, figures and table headers: "p99".
+	Name string
+	// Member is its member in the JSON statistics: "p99_ms".
+	Member string
+	// ms reads a latency, in milliseconds; n reads a count. One is set.
+	ms func(*Stats) *float64
+	n  func(*Stats) *int
+	// tolerates is, for a latency, the share of unanswered requests beyond
+	// which it is infinite: a percentile covers the answered requests only,
+	// so the p99 is unknown once more than 1% got no answer.
+	tolerates float64
+}
+
+// Statistics are the figures of every Stats, in the order of its JSON
+// members and of every table of them.
+var Statistics = []Statistic{
+	{Name: "count", Member: "count", n: func(s *Stats) *int { return &s.Count }},
+	{Name: "ok", Member: "ok", n: func(s *Stats) *int { return &s.OK }},
+	{Name: "errors", Member: "errors", n: func(s *Stats) *int { return &s.Errors }},
+	{Name: "min", Member: "min_ms", ms: func(s *Stats) *float64 { return &s.MinMs }, tolerates: 0.999999},
+	{Name: "p50", Member: "p50_ms", ms: func(s *Stats) *float64 { return &s.P50Ms }, tolerates: 0.5},
+	{Name: "p90", Member: "p90_ms", ms: func(s *Stats) *float64 { return &s.P90Ms }, tolerates: 0.1},
+	{Name: "p99", Member: "p99_ms", ms: func(s *Stats) *float64 { return &s.P99Ms }, tolerates: 0.01},
+	{Name: "max", Member: "max_ms", ms: func(s *Stats) *float64 { return &s.MaxMs }},
+	{Name: "mean", Member: "mean_ms", ms: func(s *Stats) *float64 { return &s.MeanMs }},
+}
+
+// Latency says whether st is a latency in milliseconds; else it is a
+// count.
+func (st Statistic) Latency() bool { return st.ms != nil }
+
+// Of reads st from s.
+func (st Statistic) Of(s Stats) float64 {
+	if st.Latency() {
+		return *st.ms(&s)
+	}
+	return float64(*st.n(&s))
+}
+
+// Cell shows st of s in a table: a count, a latency, or "-" for a latency
+// of a row in which nothing was answered.
+func (st Statistic) Cell(s Stats) string {
+	if !st.Latency() {
+		return strconv.Itoa(*st.n(&s))
+	}
+	if !s.HasLatencies() {
+		return "-"
+	}
+	return FormatMs(*st.ms(&s))
+}
+
+// Beyond says whether a latency of s counts as infinite, because more of
+// its requests went unanswered than the statistic can ignore (all of them
+// for the max and the mean), or none was sent.
+func (st Statistic) Beyond(s Stats) bool {
+	return s.Count == 0 || float64(s.Count-s.Answered()) > st.tolerates*float64(s.Count)
+}
+
+// StatisticsNamed returns the statistics of the given names, in that
+// order; it panics on a name no statistic has, a mistake in the tables
+// built from it.
+func StatisticsNamed(names ...string) []Statistic {
+	out := make([]Statistic, len(names))
+	for i, name := range names {
+		st, ok := statisticNamed(name)
+		if !ok {
+			panic("report: no statistic " + name)
+		}
+		out[i] = st
+	}
+	return out
+}
+
+func statisticNamed(name string) (Statistic, bool) {
+	for _, st := range Statistics {
+		if st.Name == name {
+			return st, true
+		}
+	}
+	return Statistic{}, false
+}
+
+// figure is one statistic of one endpoint in one phase, named like
+// "main.loaded.p99".
+type figure struct {
+	Endpoint, Phase string
+	Stat            Statistic
+}
+
+func (f figure) String() string { return f.Endpoint + "." + f.Phase + "." + f.Stat.Name }
+
+// Of reads f from r; 0 when r has no such row.
+func (f figure) Of(r *Report) float64 {
+	if s := r.Stats(f.Endpoint, f.Phase); s != nil {
+		return f.Stat.Of(*s)
+	}
+	return 0
+}
+
+// newFigure names a figure by its parts, or says which part no report has.
+func newFigure(endpoint, phase, stat string) (figure, error) {
+	var phases []string
+	for _, row := range new(Report).Rows() {
+		if row.Endpoint == endpoint {
+			phases = append(phases, row.Phase)
+		}
+	}
+	st, ok := statisticNamed(stat)
+	switch {
+	case len(phases) == 0:
+		return figure{}, fmt.Errorf("unknown endpoint %q (want %s or %s)", endpoint, EndpointMain, EndpointComplex)
+	case !slices.Contains(phases, phase):
+		return figure{}, fmt.Errorf("unknown phase %q for %s (want %s)", phase, endpoint, strings.Join(phases, ", "))
+	case !ok:
+		var names []string
+		for _, latency := range []bool{true, false} {
+			for _, st := range Statistics {
+				if st.Latency() == latency {
+					names = append(names, st.Name)
+				}
+			}
+		}
+		return figure{}, fmt.Errorf("unknown statistic %q (want one of %s)", stat, strings.Join(names, ", "))
+	}
+	return figure{endpoint, phase, st}, nil
+}
+
+// figures returns the figures of the given names ("main.loaded.p99"); it
+// panics on a name no report has, a mistake in the tables built from it.
+func figures(names ...string) []figure {
+	out := make([]figure, len(names))
+	for i, name := range names {
+		parts := strings.SplitN(name, ".", 3)
+		if len(parts) != 3 {
+			panic("report: not a figure: " + name)
+		}
+		f, err := newFigure(parts[0], parts[1], parts[2])
+		if err != nil {
+			panic("report: " + err.Error())
+		}
+		out[i] = f
+	}
+	return out
+}

@@ -1,0 +1,60 @@
+package text
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/blockprobe/blockprobe/report"
+)
+
+// WriteCompareText writes several runs side by side for people: one table
+// with a row per run, a verdict line per run, the scenario, and the
+// warnings. It fits a terminal of about 120 columns and uses no colour.
+func WriteCompareText(w io.Writer, runs []*report.Report) error {
+	bw := bufio.NewWriter(w)
+	if err := writeCompareTable(bw, runs); err != nil {
+		return fmt.Errorf("write comparison: %w", err)
+	}
+	fmt.Fprintln(bw)
+	for _, r := range runs {
+		fmt.Fprintf(bw, "%s: %s\n", r.Name(), report.VerdictLine(r.Verdict))
+	}
+	fmt.Fprintln(bw)
+	for _, line := range report.ScenarioLines(runs) {
+		fmt.Fprintln(bw, line)
+	}
+	for _, line := range report.MergedWarnings(runs) {
+		fmt.Fprintln(bw, line)
+	}
+	for _, r := range runs {
+		if len(r.Stages) > 0 {
+			fmt.Fprintf(bw, "\n%s:", r.Name())
+			if err := writeStagesText(bw, r); err != nil {
+				return fmt.Errorf("write comparison: %w", err)
+			}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write comparison: %w", err)
+	}
+	return nil
+}
+
+func writeCompareTable(w io.Writer, runs []*report.Report) error {
+	aligns := make([]tw.Align, len(report.CompareColumns))
+	header := make([]string, len(report.CompareColumns))
+	for i, c := range report.CompareColumns {
+		aligns[i], header[i] = tw.AlignLeft, c.Header
+		if c.Right {
+			aligns[i] = tw.AlignRight
+		}
+	}
+	rows := make([][]string, len(runs))
+	for i, r := range runs {
+		rows[i] = report.CompareRow(r)
+	}
+	return renderTable(w, aligns, header, rows)
+}
