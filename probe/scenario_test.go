@@ -121,7 +121,10 @@ func TestUncorrectedLatencyHidesClientSideQueueing(t *testing.T) {
 	if res.MainLoaded.P50 < 5*res.MainLoadedUncorrected.P50 || res.MainLoaded.P50 < 50*time.Millisecond {
 		t.Errorf("p50 corrected %v vs uncorrected %v: want the uncorrected to hide the wait", res.MainLoaded.P50, res.MainLoadedUncorrected.P50)
 	}
-	if res.GeneratorLagP99 > 20*time.Millisecond {
+	// Counted as lag, the wait for the one connection would put the p99
+	// near the delay; a busy machine alone can delay the pacer by tens of
+	// milliseconds.
+	if res.GeneratorLagP99 > delay/3 {
 		t.Errorf("generator lag p99 %v: waiting for a connection is not the generator's lag", res.GeneratorLagP99)
 	}
 }
