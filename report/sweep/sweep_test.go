@@ -3,9 +3,6 @@ package sweep
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +10,8 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/sweep")
 
 // pointReport is a hand-built report of a blocking run whose loop was
 // blocked for delayMs at a time: MainHandler waits up to the delay.
@@ -51,26 +47,6 @@ func fixtureSweep(search string, values ...float64) *Sweep {
 		s.Add(Point{Value: v, Met: met, Runs: 1, MetRuns: map[bool]int{true: 1}[met], Report: pointReport(v, met)})
 	}
 	return s
-}
-
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("..", "..", "testdata", "sweep", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("output differs from %s (run with -update to accept)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
 }
 
 func TestCapacity(t *testing.T) {
@@ -206,7 +182,7 @@ func TestRenderings(t *testing.T) {
 			if err := tc.write(&buf); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tc.golden, buf.Bytes())
+			fixture.GoldenIn(t, "sweep", tc.golden, buf.Bytes())
 		})
 	}
 	t.Run("json", func(t *testing.T) {
