@@ -6,17 +6,21 @@ import (
 	"io"
 )
 
-// WriteJSON writes r as indented JSON followed by a newline.
-func WriteJSON(w io.Writer, r *Report) error {
+// EncodeJSON writes v as blockprobe writes every JSON document: indented,
+// followed by a newline, and with <, > and & left as they are, since error
+// details quote URLs and bodies. what names the document in an error.
+func EncodeJSON(w io.Writer, v any, what string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	// Error details quote URLs and bodies; keep them readable.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("write JSON report: %w", err)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write %s: %w", what, err)
 	}
 	return nil
 }
+
+// WriteJSON writes r as indented JSON followed by a newline.
+func WriteJSON(w io.Writer, r *Report) error { return EncodeJSON(w, r, "JSON report") }
 
 // comparison is the JSON document of several runs of one scenario, as
 // written by `blockprobe compare` (DESIGN §5): {"runs": [...]}.
@@ -30,11 +34,5 @@ func WriteCompareJSON(w io.Writer, runs []*Report) error {
 	if runs == nil {
 		runs = []*Report{} // "runs": [], not null
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false) // as WriteJSON
-	if err := enc.Encode(comparison{Runs: runs}); err != nil {
-		return fmt.Errorf("write JSON comparison: %w", err)
-	}
-	return nil
+	return EncodeJSON(w, comparison{Runs: runs}, "JSON comparison")
 }

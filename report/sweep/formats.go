@@ -2,26 +2,18 @@ package sweep
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
+	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/report/export"
 )
 
 // WriteJSON writes s as indented JSON followed by a newline: every point
 // with its full report.
-func WriteJSON(w io.Writer, s *Sweep) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false) // as the reports
-	if err := enc.Encode(s); err != nil {
-		return fmt.Errorf("write JSON sweep: %w", err)
-	}
-	return nil
-}
+func WriteJSON(w io.Writer, s *Sweep) error { return report.EncodeJSON(w, s, "JSON sweep") }
 
 // csvHeader is the header row of WriteCSV.
 var csvHeader = []string{"parameter", "value", "unit", "measured", "met", "runs", "met_runs",
