@@ -46,10 +46,6 @@ func WriteTable(w io.Writer, right []bool, header []string, rows [][]string) err
 	return renderTable(w, aligns, header, rows)
 }
 
-// VisibleWidth is the width of s on a terminal: its runes, less ANSI
-// colour escapes.
-func VisibleWidth(s string) int { return visibleLen(s) }
-
 // stageLane draws the stages of the load on the timeline's axis: a "│"
 // where each begins, then its number and load; false without stages.
 func (tl *timeline) stageLane() (string, bool) {

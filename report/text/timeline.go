@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/guptarohit/asciigraph"
 
@@ -119,7 +118,7 @@ func (tl *timeline) lane(label string, cells []cell) string {
 
 func (tl *timeline) paintLabel(label string) string {
 	label = clip(label, timelineLabelWidth-1)
-	pad := timelineLabelWidth - 1 - utf8.RuneCountInString(label)
+	pad := timelineLabelWidth - 1 - VisibleWidth(label)
 	return label + strings.Repeat(" ", max(pad, 0)) + tl.paint(colorAxis, "│")
 }
 
@@ -199,7 +198,7 @@ func (tl *timeline) legend() []string {
 	var out []string
 	line := ""
 	for _, e := range entries {
-		if line != "" && visibleLen(line)+3+visibleLen(e) > width {
+		if line != "" && VisibleWidth(line)+3+VisibleWidth(e) > width {
 			out = append(out, line)
 			line = ""
 		}
@@ -211,35 +210,10 @@ func (tl *timeline) legend() []string {
 	return append(out, line)
 }
 
-// visibleLen is the width of s on a terminal: its runes, less ANSI escapes.
-func visibleLen(s string) int {
-	n, esc := 0, false
-	for _, r := range s {
-		switch {
-		case r == '\x1b':
-			esc = true
-		case esc:
-			esc = r != 'm'
-		default:
-			n++
-		}
-	}
-	return n
-}
-
 func blankCells(n int) []cell {
 	cells := make([]cell, n)
 	for i := range cells {
 		cells[i] = cell{glyph: " "}
 	}
 	return cells
-}
-
-// clip shortens s to at most n runes.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:max(n-1, 0)]) + "…"
 }

@@ -85,7 +85,7 @@ func TestTimelineWidth(t *testing.T) {
 				t.Errorf("width %d, color %v: ANSI escapes present = %v", width, color, got)
 			}
 			for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-				if n := visibleLen(line); n > width {
+				if n := VisibleWidth(line); n > width {
 					t.Errorf("width %d: line of %d columns: %q", width, n, line)
 				}
 				if !color && !utf8.ValidString(line) {
