@@ -46,9 +46,9 @@ func (row TableRow) Cells(stats []Statistic) []string {
 	return cells
 }
 
-// CompareColumn is one column of the side-by-side table of several runs,
+// compareColumn is one column of the side-by-side table of several runs,
 // shared by the text and the Markdown renderings.
-type CompareColumn struct {
+type compareColumn struct {
 	// Header is the header of the text table, two lines split by "\n";
 	// Short is the one-line header of the Markdown table.
 	Header, Short string
@@ -57,10 +57,10 @@ type CompareColumn struct {
 	Cell  func(*Report) string
 }
 
-// CompareColumns are the figures that tell runs apart at a glance: how
+// compareColumns are the figures that tell runs apart at a glance: how
 // MainHandler fared idle and under load, how long ComplexHandler took, the
 // errors, the loop's slowest callback and the verdict.
-var CompareColumns = []CompareColumn{
+var compareColumns = []compareColumn{
 	{"\nRUN", "run", false, (*Report).Name},
 	figureColumn("IDLE\nP50", "main idle p50", "main.baseline.p50"),
 	figureColumn("IDLE\nP99", "main idle p99", "main.baseline.p99"),
@@ -75,9 +75,9 @@ var CompareColumns = []CompareColumn{
 }
 
 // figureColumn is the column of one figure of each run.
-func figureColumn(text, md, figure string) CompareColumn {
+func figureColumn(text, md, figure string) compareColumn {
 	f := figures(figure)[0]
-	return CompareColumn{text, md, true, func(r *Report) string { return f.Stat.Cell(*r.Stats(f.Endpoint, f.Phase)) }}
+	return compareColumn{text, md, true, func(r *Report) string { return f.Stat.Cell(*r.Stats(f.Endpoint, f.Phase)) }}
 }
 
 // totalErrors counts the failed requests of a run, of both endpoints in
@@ -87,11 +87,23 @@ func totalErrors(r *Report) int {
 	return e.Main.Baseline.Errors + e.Main.Loaded.Errors + e.Complex.Loaded.Errors
 }
 
-// CompareRow is the row of r in the side-by-side table.
-func CompareRow(r *Report) []string {
-	row := make([]string, len(CompareColumns))
-	for i, c := range CompareColumns {
-		row[i] = c.Cell(r)
+// CompareTable is the side-by-side table of runs: its header, two lines
+// split by "\n" (short: one line, for Markdown), which columns hold
+// numbers, and a row per run.
+func CompareTable(runs []*Report, short bool) (header []string, right []bool, rows [][]string) {
+	for _, c := range compareColumns {
+		h := c.Header
+		if short {
+			h = c.Short
+		}
+		header, right = append(header, h), append(right, c.Right)
 	}
-	return row
+	for _, r := range runs {
+		row := make([]string, len(compareColumns))
+		for i, c := range compareColumns {
+			row[i] = c.Cell(r)
+		}
+		rows = append(rows, row)
+	}
+	return header, right, rows
 }

@@ -67,15 +67,7 @@ func writeMarkdownRun(b *strings.Builder, r *report.Report) {
 }
 
 func writeMarkdownRuns(b *strings.Builder, runs []*report.Report) {
-	header := make([]string, len(report.CompareColumns))
-	right := make([]bool, len(report.CompareColumns))
-	for i, c := range report.CompareColumns {
-		header[i], right[i] = c.Short, c.Right
-	}
-	rows := make([][]string, len(runs))
-	for i, r := range runs {
-		rows[i] = report.CompareRow(r)
-	}
+	header, right, rows := report.CompareTable(runs, true)
 	writeMarkdownTable(b, header, right, rows)
 	verdicts := make([]string, len(runs))
 	for i, r := range runs {

@@ -22,13 +22,10 @@ func latencyHTMLTable(r *report.Report) htmlTable {
 
 // compareHTMLTable is the side-by-side table of compare.
 func compareHTMLTable(runs []*report.Report) *htmlTable {
-	t := &htmlTable{}
-	for _, c := range report.CompareColumns {
-		lines := strings.Split(strings.TrimPrefix(strings.ToLower(c.Header), "\n"), "\n")
-		t.Header, t.Right = append(t.Header, lines), append(t.Right, c.Right)
-	}
-	for _, r := range runs {
-		t.Rows = append(t.Rows, report.CompareRow(r))
+	header, right, rows := report.CompareTable(runs, false)
+	t := &htmlTable{Right: right, Rows: rows}
+	for _, head := range header {
+		t.Header = append(t.Header, strings.Split(strings.TrimPrefix(strings.ToLower(head), "\n"), "\n"))
 	}
 	return t
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/blockprobe/blockprobe/report"
 )
 
@@ -44,17 +42,6 @@ func WriteCompareText(w io.Writer, runs []*report.Report) error {
 }
 
 func writeCompareTable(w io.Writer, runs []*report.Report) error {
-	aligns := make([]tw.Align, len(report.CompareColumns))
-	header := make([]string, len(report.CompareColumns))
-	for i, c := range report.CompareColumns {
-		aligns[i], header[i] = tw.AlignLeft, c.Header
-		if c.Right {
-			aligns[i] = tw.AlignRight
-		}
-	}
-	rows := make([][]string, len(runs))
-	for i, r := range runs {
-		rows[i] = report.CompareRow(r)
-	}
-	return renderTable(w, aligns, header, rows)
+	header, right, rows := report.CompareTable(runs, false)
+	return WriteTable(w, right, header, rows)
 }
