@@ -31,20 +31,7 @@ func TestCIRecipeScript(t *testing.T) {
 			url := serveInBackground(t, tc.mode, "300ms")
 			dir := t.TempDir()
 			summary := filepath.Join(dir, "summary.md")
-			cmd := exec.Command("bash", script, "app="+url, "app=not-starved", "--duration", "600ms", "--concurrency", "2", "--starve-threshold", testThreshold)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "BLOCKPROBE="+bin, "GITHUB_STEP_SUMMARY="+summary, "CI=true")
-			var errOut bytes.Buffer
-			cmd.Stderr = &errOut
-			err := cmd.Run()
-			code := 0
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				code = exit.ExitCode()
-			}
-			if code != tc.code {
-				t.Errorf("exit %d, want %d; stderr %s", code, tc.code, errOut.String())
-			}
+			runCIScript(t, script, dir, tc.code, "app="+url, "app=not-starved", "--duration", "600ms", "--concurrency", "2", "--starve-threshold", testThreshold)
 			md, err := os.ReadFile(summary)
 			if err != nil || !markdownWellFormed(string(md)) {
 				t.Errorf("step summary missing or malformed (%v):\n%s", err, md)
@@ -105,20 +92,7 @@ func TestCIRecipeScriptMisuse(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			summary := filepath.Join(dir, "summary.md")
-			cmd := exec.Command("bash", append([]string{script}, tc.args...)...)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "BLOCKPROBE="+bin, "GITHUB_STEP_SUMMARY="+summary, "CI=true")
-			var errOut bytes.Buffer
-			cmd.Stderr = &errOut
-			err := cmd.Run()
-			code := 0
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				code = exit.ExitCode()
-			}
-			if code != tc.code {
-				t.Errorf("exit %d, want %d; stderr %s", code, tc.code, errOut.String())
-			}
+			runCIScript(t, script, dir, tc.code, tc.args...)
 			if tc.code != bp.ExitTarget {
 				return
 			}
@@ -129,5 +103,25 @@ func TestCIRecipeScriptMisuse(t *testing.T) {
 				t.Errorf("the summary does not say the run failed (%v):\n%s", err, md)
 			}
 		})
+	}
+}
+
+// runCIScript runs the CI recipe's script in dir with args, as a GitHub job
+// would (its step summary is dir/summary.md), and checks its exit code.
+func runCIScript(t *testing.T, script, dir string, want int, args ...string) {
+	t.Helper()
+	cmd := exec.Command("bash", append([]string{script}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "BLOCKPROBE="+bin, "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary.md"), "CI=true")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	}
+	if code != want {
+		t.Errorf("exit %d, want %d; stderr %s", code, want, errOut.String())
 	}
 }
