@@ -100,30 +100,14 @@ func TestRunStages(t *testing.T) {
 // Every format shows each stage apart.
 func TestStagesInEveryFormat(t *testing.T) {
 	args := []string{"run", "--mode", "pooled", "--pool", "2", "--complex-delay", "100ms", "--stages", "300ms:1,300ms:3"}
-	cases := []struct {
-		format string
-		want   []string
-	}{
+	cases := []formatWants{
 		{"text", []string{"Stages of the load", "stage 1 (0ms-300ms, 1 worker): MainHandler", "stage 2 (300ms-600ms, 3 workers): MainHandler"}},
 		{"markdown", []string{"**Stages**", "| 2 | 300ms-600ms | 3 workers |"}},
 		{"csv", []string{",main,stage1_loaded,", ",complex,stage2_loaded,"}},
 		{"gobench", []string{"BenchmarkMain/pooled/stage2_loaded/p99 "}},
 		{"html", []string{"Stages of the load", `class="stage"`}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.format, func(t *testing.T) {
-			t.Parallel()
-			res := blockprobe(t, append(args, "--format", tc.format)...)
-			if res.code != 0 {
-				t.Fatalf("exit %d; stderr %s", res.code, res.stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(res.stdout, w) {
-					t.Errorf("--format %s lacks %q:\n%s", tc.format, w, res.stdout)
-				}
-			}
-		})
-	}
+	checkFormats(t, args, cases)
 	t.Run("timeline", func(t *testing.T) {
 		t.Parallel()
 		res := blockprobe(t, append(args, "--timeline")...)

@@ -87,28 +87,12 @@ func TestSweepFindMaxWorkers(t *testing.T) {
 
 func TestSweepFormats(t *testing.T) {
 	args := []string{"sweep", "--mode", "async", "--complex-delay", "100ms", "--vary", "rate=10,40"}
-	cases := []struct {
-		format string
-		want   []string
-	}{
+	cases := []formatWants{
 		{"markdown", []string{"### blockprobe sweep", "**Capacity: at least 40/s", "| rate | main p50 |"}},
 		{"csv", []string{"parameter,value,unit,measured,met", "\nrate,40,per_s,2,true,"}},
 		{"html", []string{"<svg", `href="#point-2"`, `id="point-1"`, "Capacity: at least 40/s", "blockprobe run: embedded target, mode async"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.format, func(t *testing.T) {
-			t.Parallel()
-			res := blockprobe(t, append(args, "--format", tc.format)...)
-			if res.code != 0 {
-				t.Fatalf("exit %d; stderr %s", res.code, res.stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(res.stdout, w) {
-					t.Errorf("--format %s lacks %q:\n%s", tc.format, w, res.stdout)
-				}
-			}
-		})
-	}
+	checkFormats(t, args, cases)
 }
 
 func TestSweepBadInputIsOneLineAndExit2(t *testing.T) {
@@ -195,4 +179,30 @@ func TestSweepExternalTarget(t *testing.T) {
 			t.Errorf("exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
 		}
 	})
+}
+
+// formatWants is what a report in one format must contain.
+type formatWants struct {
+	format string
+	want   []string
+}
+
+// checkFormats runs the binary with args in each case's --format, in
+// parallel subtests, and checks that its report contains what the case wants.
+func checkFormats(t *testing.T, args []string, cases []formatWants) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.format, func(t *testing.T) {
+			t.Parallel()
+			res := blockprobe(t, append(args, "--format", tc.format)...)
+			if res.code != 0 {
+				t.Fatalf("exit %d; stderr %s", res.code, res.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(res.stdout, w) {
+					t.Errorf("--format %s lacks %q:\n%s", tc.format, w, res.stdout)
+				}
+			}
+		})
+	}
 }
