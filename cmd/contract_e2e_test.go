@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
@@ -35,5 +36,48 @@ func TestRunTakesACommaListOfExpectations(t *testing.T) {
 	res = blockprobe(t, "run", "--mode", "async", "--complex-delay", "100ms", "--expect", "not-starved,main.loaded.p99<1us")
 	if res.code != bp.ExitExpectation {
 		t.Errorf("the second expectation of a list was not checked: exit %d: %s", res.code, res.stderr)
+	}
+}
+
+// A run that exits 3 says that it failed in every format, first: a CI job
+// that reads the outputs instead of the exit code is not told that a
+// service which answered no probe with a 2xx is healthy.
+func TestFailedRunSaysSoInEveryFormat(t *testing.T) {
+	url := serveInBackground(t, "async", "200ms")
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "failed.json")
+	res := blockprobe(t, "run", "--target", url, "--main-path", "/nope", "--duration", "400ms", "-o", saved)
+	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "FAILED: none of") {
+		t.Fatalf("exit %d, want %d, and stderr to say FAILED: %s", res.code, bp.ExitTarget, res.stderr)
+	}
+	b, err := os.ReadFile(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Status       string
+		StatusReason string `json:"status_reason"`
+		Verdict      struct{ Conclusive bool }
+		Partial      bool
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Status != "failed" || !strings.Contains(doc.StatusReason, "2xx") || doc.Verdict.Conclusive || doc.Partial {
+		t.Errorf("JSON says status %q (%q), conclusive %v, partial %v", doc.Status, doc.StatusReason, doc.Verdict.Conclusive, doc.Partial)
+	}
+	for format, first := range map[string]string{
+		"text":     "FAILED: none of",
+		"markdown": "**FAILED: none of",
+		"html":     "FAILED: none of",
+	} {
+		out := blockprobe(t, "report", saved, "--format", format)
+		if out.code != 0 {
+			t.Fatalf("report --format %s: exit %d: %s", format, out.code, out.stderr)
+		}
+		i := strings.Index(out.stdout, first)
+		if i < 0 || strings.Contains(strings.ToLower(out.stdout[:i]), "not starved") || strings.Contains(strings.ToLower(out.stdout), "mainhandler not starved") {
+			t.Errorf("--format %s does not lead with %q, or says not starved:\n%.1500s", format, first, out.stdout)
+		}
 	}
 }

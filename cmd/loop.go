@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"math"
+
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/target"
 )
@@ -19,19 +21,22 @@ func loopOf(srv *target.Server) (*report.Loop, []report.LagSample) {
 }
 
 func loopFigures(st target.LoopStats) *report.Loop {
+	ms := report.RoundMs
 	l := &report.Loop{
-		WindowMs: st.WindowMs, Callbacks: st.Callbacks,
-		SlowestCallbackMs: st.SlowestCallbackMs, SlowestHandler: st.SlowestHandler, SlowestStillRunning: st.SlowestStillRunning,
-		LagP50Ms: st.LagP50Ms, LagP99Ms: st.LagP99Ms, LagMaxMs: st.LagMaxMs,
-		BusyFraction: st.BusyFraction, LongestQueue: st.LongestQueue,
+		WindowMs: ms(st.WindowMs), Callbacks: st.Callbacks,
+		SlowestCallbackMs: ms(st.SlowestCallbackMs), SlowestHandler: st.SlowestHandler, SlowestStillRunning: st.SlowestStillRunning,
+		LagP50Ms: ms(st.LagP50Ms), LagP99Ms: ms(st.LagP99Ms), LagMaxMs: ms(st.LagMaxMs),
+		// A share of the window: to one part in 10,000, beyond which the
+		// window's own edges blur it.
+		BusyFraction: math.Round(st.BusyFraction*1e4) / 1e4, LongestQueue: st.LongestQueue,
 	}
 	if p := st.Pool; p != nil {
 		l.Pool = &report.Pool{Size: p.Size, Busy: p.Busy, MaxBusy: p.MaxBusy, Queued: p.Queued,
 			LongestQueue: p.LongestQueue, Completed: p.Completed}
 	}
 	if g := st.GIL; g != nil {
-		l.GIL = &report.GIL{SwitchIntervalMs: g.SwitchIntervalMs, Acquisitions: g.Acquisitions,
-			ForcedSwitches: g.ForcedSwitches, LoopWaitMs: g.LoopWaitMs, LoopWaitMaxMs: g.LoopWaitMaxMs}
+		l.GIL = &report.GIL{SwitchIntervalMs: ms(g.SwitchIntervalMs), Acquisitions: g.Acquisitions,
+			ForcedSwitches: g.ForcedSwitches, LoopWaitMs: ms(g.LoopWaitMs), LoopWaitMaxMs: ms(g.LoopWaitMaxMs)}
 	}
 	return l
 }
@@ -42,7 +47,7 @@ func lagSamples(in []target.LagSample) []report.LagSample {
 	}
 	out := make([]report.LagSample, len(in))
 	for i, s := range in {
-		out[i] = report.LagSample{AtMs: s.AtMs, LagMs: s.LagMs}
+		out[i] = report.LagSample{AtMs: report.RoundMs(s.AtMs), LagMs: report.RoundMs(s.LagMs)}
 	}
 	return out
 }

@@ -219,10 +219,10 @@ func measureAll(ctx context.Context, m *measurement, fs *pflag.FlagSet, out *out
 			break
 		}
 	}
+	err = judge(runs, exps) // before writing: the reports carry their status
 	if err := out.write(m.io.Out, m.io.ErrOut, runs, compare); err != nil {
 		return err
 	}
-	err = outcome(runs, exps)
 	if m.lost == nil {
 		return err
 	}
@@ -255,4 +255,4 @@ func shutdownQuietly(srv *target.Server) {
 	_ = srv.Shutdown(ctx)
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func ms(d time.Duration) float64 { return report.RoundMs(float64(d) / float64(time.Millisecond)) }

@@ -136,7 +136,7 @@ func (f *outputFlags) write(out, errOut io.Writer, runs []*report.Report, compar
 		return withCode(ExitOutput, err)
 	}
 	for _, r := range runs {
-		fmt.Fprintf(errOut, "%s: %s\n", r.Name(), r.Verdict.Summary)
+		fmt.Fprintf(errOut, "%s: %s\n", r.Name(), report.Headline(r))
 	}
 	fmt.Fprintf(errOut, "report written to %s\n", f.output)
 	return nil

@@ -161,14 +161,14 @@ func (s *sweeper) measurePoint(ctx context.Context, v float64) (bool, error) {
 			s.add(v, runs, metRuns)
 			return false, errInterrupted
 		}
-		if why := failure(rep); why != "" {
+		if rep.Status != report.StatusOK {
 			// A run without a verdict (the generator fell behind, say)
 			// places the point nowhere: measure it again, a few times.
 			if unjudged++; !rep.Verdict.Conclusive && unjudged < maxRuns {
 				continue
 			}
 			s.add(v, append(runs, rep), metRuns)
-			return false, stopError{fmt.Sprintf("at %s the run failed: %s", label, why)}
+			return false, stopError{fmt.Sprintf("at %s the run failed: %s", label, rep.StatusReason)}
 		}
 		met, margin := s.judge(rep)
 		if runs = append(runs, rep); met {

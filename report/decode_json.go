@@ -296,5 +296,8 @@ func (o reportObject) report(b *budget) (*Report, error) {
 	if err := checkHistograms(&rep); err != nil {
 		return nil, err
 	}
+	if rep.Status == "" {
+		rep.settle() // a report written before runs had a status
+	}
 	return &rep, nil
 }

@@ -171,20 +171,3 @@ func (e Expectation) figure(r *Report) (float64, bool, Stats) {
 	}
 	return f.Stat.Of(s), f.Stat.Latency(), s
 }
-
-// Unmet checks every expectation on every run it applies to and returns one
-// line per failure, e.g. `blocking: main.loaded.p99<100ms: measured 4.94s`.
-func Unmet(exps []Expectation, runs []*Report) []string {
-	var failed []string
-	for _, e := range exps {
-		for _, r := range runs {
-			if e.Run != "" && e.Run != r.Name() {
-				continue
-			}
-			if ok, got := e.Check(r); !ok {
-				failed = append(failed, fmt.Sprintf("%s: expected %s, measured %s", r.Name(), e.Raw, got))
-			}
-		}
-	}
-	return failed
-}

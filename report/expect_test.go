@@ -61,12 +61,8 @@ func TestParseExpectations(t *testing.T) {
 	}
 }
 
-func TestUnmet(t *testing.T) {
+func TestExpect(t *testing.T) {
 	blocking, async := fixture.Named(t, "blocking_starved"), fixture.Named(t, "async_not_starved")
-	runs := []*report.Report{
-		report.New(report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig()}, blocking.Result, blocking.Loop),
-		report.New(report.Meta{Mode: "async", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig()}, async.Result, async.Loop),
-	}
 	cases := []struct {
 		name   string
 		exps   []string
@@ -84,7 +80,20 @@ func TestUnmet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := report.Unmet(exps, runs)
+			runs := []*report.Report{
+				report.New(report.Meta{Mode: "blocking", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig()}, blocking.Result, blocking.Loop),
+				report.New(report.Meta{Mode: "async", Target: report.TargetEmbedded, Config: fixture.EmbeddedConfig()}, async.Result, async.Loop),
+			}
+			var got []string
+			for _, r := range runs {
+				r.Expect(exps)
+				for _, u := range r.Unmet {
+					got = append(got, r.Name()+": "+u)
+				}
+				if want := len(r.Unmet) > 0; want != (r.Status == report.StatusFailed) {
+					t.Errorf("%s: status %s with %d expectations unmet", r.Name(), r.Status, len(r.Unmet))
+				}
+			}
 			if len(got) != len(tc.failed) {
 				t.Fatalf("Unmet = %q, want %d failures like %q", got, len(tc.failed), tc.failed)
 			}

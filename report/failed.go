@@ -18,6 +18,7 @@ func Unmeasured(meta Meta, reason string) *Report {
 	}
 	r.Verdict.Summary = VerdictLine(r.Verdict)
 	r.Requests = []Request{}
+	r.settle()
 	r.Explanation = Explain(r)
 	return r
 }

@@ -49,14 +49,17 @@ func (st Statistic) Of(s Stats) float64 {
 	return float64(*st.n(&s))
 }
 
-// Cell shows st of s in a table: a count, a latency, or "-" for a latency
-// of a row in which nothing was answered.
+// NoFigure stands in a table for a latency with no answer behind it.
+const NoFigure = "—"
+
+// Cell shows st of s in a table: a count, a latency, or NoFigure for a
+// latency of a row in which nothing was answered.
 func (st Statistic) Cell(s Stats) string {
 	if !st.Latency() {
 		return strconv.Itoa(*st.n(&s))
 	}
 	if !s.HasLatencies() {
-		return "-"
+		return NoFigure
 	}
 	return FormatMs(*st.ms(&s))
 }

@@ -43,7 +43,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 		Verdict:           newVerdict(res.Verdict),
 		GeneratorLagP99Ms: millis(res.GeneratorLagP99),
 		LoadWindow:        Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)},
-		LoadApplied:       res.LoadApplied,
+		LoadApplied:       RoundMs(res.LoadApplied), // to 0.001 requests/s
 		Stages:            newStages(res),
 		Loop:              loop,
 		Requests:          make([]Request, 0, len(res.Records)),
@@ -61,6 +61,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 	for _, rec := range res.Records {
 		r.Requests = append(r.Requests, newRequest(rec))
 	}
+	r.settle()
 	r.Explanation = Explain(r)
 	return r
 }
@@ -102,7 +103,7 @@ func newVerdict(v probe.Verdict) Verdict {
 		MainP99BaselineMs: millis(v.BaselineP99),
 		MainP99LoadedMs:   millis(v.LoadedP99),
 		ThresholdMs:       millis(v.Threshold),
-		ExcessMs:          millis(v.Excess()),
+		ExcessMs:          excessMs(v.LoadedP99, v.Excess()),
 		Probes:            v.Probes,
 		Stalled:           v.Stalled,
 		NoBaseline:        v.NoBaseline,
@@ -110,6 +111,15 @@ func newVerdict(v probe.Verdict) Verdict {
 	}
 	out.Summary = VerdictLine(out)
 	return out
+}
+
+// excessMs is the verdict's excess: none when no probe under load was
+// answered (loaded is 0), as its JSON says (null).
+func excessMs(loaded, excess time.Duration) float64 {
+	if loaded == 0 {
+		return 0
+	}
+	return millis(excess)
 }
 
 func newRequest(rec probe.Record) Request {
@@ -150,5 +160,13 @@ func fromMillis(ms float64) time.Duration {
 	return time.Duration(math.Round(ms * float64(time.Millisecond)))
 }
 
-// millis converts d to float milliseconds, the report's unit.
-func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+// millis converts d to float milliseconds, the report's unit, to the
+// microsecond: what was measured (the histograms' resolution), not
+// 0.40700000000000003.
+func millis(d time.Duration) float64 {
+	return float64(d.Round(time.Microsecond)/time.Microsecond) / 1e3
+}
+
+// RoundMs rounds a figure in milliseconds to the microsecond, as millis
+// does, for figures computed as floats (medians, a target's own figures).
+func RoundMs(ms float64) float64 { return math.Round(ms*1e3) / 1e3 }

@@ -181,7 +181,8 @@ func ScenarioLines(runs []*Report) []string {
 }
 
 // ErrorLines lists the error classes of each row that has errors, one line
-// per row.
+// per row; a row of which nothing was answered also says that its
+// latencies are NoFigure, and how many went unanswered.
 func ErrorLines(r *Report) []string {
 	var lines []string
 	for _, row := range TableRows(r) {
@@ -193,7 +194,11 @@ func ErrorLines(r *Report) []string {
 			classes = append(classes, fmt.Sprintf("%s %d", class, n))
 		}
 		sort.Strings(classes)
-		lines = append(lines, fmt.Sprintf("Errors, %s %s: %s", row.Endpoint, row.Phase, strings.Join(classes, ", ")))
+		line := fmt.Sprintf("Errors, %s %s: %s", row.Endpoint, row.Phase, strings.Join(classes, ", "))
+		if !row.Stats.HasLatencies() {
+			line += fmt.Sprintf(" (latencies %s: %d of %d unanswered)", NoFigure, row.Stats.Count-row.Stats.Answered(), row.Stats.Count)
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }

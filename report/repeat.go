@@ -70,6 +70,7 @@ func Aggregate(reps []*Report) *Report {
 	e := &agg.Endpoints
 	agg.GeneratorLagP99Ms = agg.spread("generator_lag_p99_ms", collect(reps, func(r *Report) float64 { return r.GeneratorLagP99Ms }))
 	agg.Verdict = medianVerdict(reps, e.Main.Baseline.P99Ms, e.Main.Loaded.P99Ms)
+	agg.settle()
 	agg.Explanation = Explain(&agg)
 	return &agg
 }
@@ -110,6 +111,7 @@ func (r *Report) spread(key string, vals []float64) float64 {
 	if len(s)%2 == 0 {
 		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
+	med = RoundMs(med) // counts are whole, latencies in microseconds
 	r.Repeat.Spread[key] = Range{Min: s[0], Median: med, Max: s[len(s)-1]}
 	return med
 }
@@ -126,7 +128,7 @@ func collect(reps []*Report, f func(*Report) float64) []float64 {
 func medianVerdict(reps []*Report, baselineP99, loadedP99 float64) Verdict {
 	v := reps[0].Verdict
 	v.MainP99BaselineMs, v.MainP99LoadedMs = baselineP99, loadedP99
-	v.ExcessMs = loadedP99 - baselineP99
+	v.ExcessMs = excessMs(fromMillis(loadedP99), fromMillis(loadedP99)-fromMillis(baselineP99))
 	stalled := collect(reps, func(r *Report) float64 { return float64(r.Verdict.Stalled) })
 	probes := collect(reps, func(r *Report) float64 { return float64(r.Verdict.Probes) })
 	conclusive := 0

@@ -1,5 +1,5 @@
-// Package report is the document of a blockprobe run, the JSON report of
-// DESIGN §5, and what computes on it: building it from a run, reading it
+// Package report is the document of a blockprobe run, the JSON report
+// (report.schema.json), and what computes on it: building it from a run, reading it
 // back from a file (bounded and checked), the median of repeated runs,
 // expectations, the diff of two reports and the explanation in plain
 // words. It holds the one table of statistics and the phrases and
@@ -16,7 +16,7 @@ import (
 )
 
 // Report is the canonical, serialisable document of one run: the JSON
-// report of DESIGN §5. Every other format is rendered from it, and a saved
+// report that report.schema.json describes. Every other format is rendered from it, and a saved
 // report can be decoded back and rendered again. Durations are float
 // milliseconds.
 type Report struct {
@@ -32,10 +32,18 @@ type Report struct {
 	// empty when none was given; see Name.
 	Label string `json:"label,omitempty"`
 	// Command is the command line that produced the report.
-	Command           string    `json:"command,omitempty"`
-	Started           time.Time `json:"started"`
-	ElapsedMs         float64   `json:"elapsed_ms"`
-	Partial           bool      `json:"partial"`
+	Command   string    `json:"command,omitempty"`
+	Started   time.Time `json:"started"`
+	ElapsedMs float64   `json:"elapsed_ms"`
+	Partial   bool      `json:"partial"`
+	// Status is what the run came to, for CI (ok, failed, inconclusive,
+	// interrupted); blockprobe's exit code follows from it. StatusReason
+	// says why in one line: the verdict line of a run that went well.
+	Status       Status `json:"status"`
+	StatusReason string `json:"status_reason"`
+	// Unmet lists the expectations (--expect) the run did not meet, each
+	// as "expected X, measured Y"; the status is then failed.
+	Unmet             []string  `json:"unmet,omitempty"`
 	Config            Config    `json:"config"`
 	Endpoints         Endpoints `json:"endpoints"`
 	Verdict           Verdict   `json:"verdict"`

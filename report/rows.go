@@ -71,7 +71,7 @@ var compareColumns = []compareColumn{
 	figureColumn("COMPLEX\nMAX", "complex max", "complex.loaded.max"),
 	{"\nERRORS", "errors", true, func(r *Report) string { return strconv.Itoa(totalErrors(r)) }},
 	{"SLOWEST\nCALLBACK", "slowest callback", false, func(r *Report) string { return SlowestCallback(r.Loop, true) }},
-	{"\nVERDICT", "verdict", false, func(r *Report) string { return VerdictWord(r.Verdict) }},
+	{"\nVERDICT", "verdict", false, func(r *Report) string { return StatusWord(r) }},
 }
 
 // figureColumn is the column of one figure of each run.

@@ -68,7 +68,7 @@ func newStages(res *probe.Result) []Stage {
 		out = append(out, Stage{
 			Level:             s.Level,
 			Window:            Window{StartMs: millis(s.Start), EndMs: millis(s.End)},
-			LoadApplied:       s.LoadApplied,
+			LoadApplied:       RoundMs(s.LoadApplied),
 			GeneratorLagP99Ms: millis(s.GeneratorLagP99),
 			Endpoints: StageEndpoints{
 				Main:    StageMain{Loaded: newStats(s.MainLoaded), LoadedUncorrected: newStats(s.MainLoadedUncorrected)},

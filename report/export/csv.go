@@ -56,7 +56,10 @@ func statsCSVRow(r *report.Report, ps report.Row, starved bool) []string {
 	row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase}
 	for _, st := range report.Statistics {
 		v := strconv.FormatFloat(st.Of(*ps.Stats), 'f', -1, 64)
-		if st.Latency() {
+		switch {
+		case st.Latency() && !ps.Stats.HasLatencies():
+			v = "" // nothing was answered: no figure, not 0
+		case st.Latency():
 			v = csvMs(st.Of(*ps.Stats))
 		}
 		row = append(row, v)

@@ -39,8 +39,9 @@ type gobenchRow struct {
 // header lines of `go test -bench`, then one line per endpoint, phase and
 // statistic, such as "BenchmarkMain/blocking/loaded/p99 1 4931583000 ns/op".
 // The run's Name, made safe for a benchmark name, is the first sub-benchmark.
-// An endpoint and phase without answered requests has no latencies and no
-// lines.
+// An endpoint and phase without answered requests has no latency lines but
+// one that counts them: "BenchmarkMain/blocking/loaded/unanswered 1 40
+// requests".
 func WriteGobench(w io.Writer, runs []*report.Report) error {
 	return writeGobench(w, runs, runtime.GOOS, runtime.GOARCH)
 }
@@ -65,8 +66,14 @@ func writeGobench(w io.Writer, runs []*report.Report, goos, goarch string) error
 		}
 		for _, row := range rows {
 			s := row.stats
-			if s == nil || !s.HasLatencies() {
-				continue // nothing was answered: no latencies to track
+			if s == nil {
+				continue
+			}
+			if !s.HasLatencies() {
+				// Nothing was answered: no latencies to track, and a
+				// line that says how many went unanswered instead.
+				fmt.Fprintf(bw, "%s/%s/%s/unanswered 1 %d requests\n", row.bench, run, row.phase, s.Count)
+				continue
 			}
 			for _, st := range gobenchStats {
 				ns := math.Round(st.Of(*s) * 1e6)

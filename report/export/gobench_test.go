@@ -11,7 +11,7 @@ import (
 	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
-var benchLine = regexp.MustCompile(`^Benchmark\S+ 1 \d+ ns/op$`)
+var benchLine = regexp.MustCompile(`^Benchmark\S+ 1 \d+ (ns/op|requests)$`)
 
 func TestWriteGobench(t *testing.T) {
 	runs := fixture.Compare(t)
@@ -36,8 +36,9 @@ func TestWriteGobench(t *testing.T) {
 		values[name] = strings.Fields(rest)[1]
 	}
 	// 3 endpoints and phases x 5 statistics for each run, but the
-	// interrupted run answered only its baseline.
-	if want := 15 + 15 + 15 + 5; len(values) != want {
+	// interrupted run answered only its baseline: its other two rows have
+	// a line each that counts the unanswered requests.
+	if want := 15 + 15 + 15 + 5 + 2; len(values) != want {
 		t.Errorf("%d benchmark lines, want %d", len(values), want)
 	}
 	ns := func(ms float64) string { return strconv.FormatFloat(math.Round(ms*1e6), 'f', 0, 64) }
@@ -50,6 +51,7 @@ func TestWriteGobench(t *testing.T) {
 		{"BenchmarkMain/staging/loaded/p90", ns(ext.Main.Loaded.P90Ms)},
 		{"BenchmarkMain/blocking_cut_short/baseline/p99", ns(runs[3].Endpoints.Main.Baseline.P99Ms)},
 		{"BenchmarkMain/blocking_cut_short/loaded/p99", ""},
+		{"BenchmarkMain/blocking_cut_short/loaded/unanswered", "40"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -39,7 +39,11 @@ func WriteMarkdown(w io.Writer, runs []*report.Report) error {
 var markdownStats = report.StatisticsNamed("count", "ok", "errors", "p50", "p90", "p99", "max")
 
 func writeMarkdownRun(b *strings.Builder, r *report.Report) {
-	fmt.Fprintf(b, "**%s**\n\n", mdText(report.VerdictLine(r.Verdict)))
+	lines := report.VerdictLines(r)
+	fmt.Fprintf(b, "**%s**\n\n", mdText(lines[0]))
+	for _, line := range lines[1:] {
+		fmt.Fprintf(b, "%s\n\n", mdLine(line))
+	}
 	// A trailing backslash is a hard line break.
 	fmt.Fprintf(b, "%s\\\n%s\n\n", mdLine(report.TargetLine(r)), mdLine(report.ScenarioLine(r)))
 	header, right := []string{"endpoint", "phase"}, []bool{false, false}
@@ -71,7 +75,7 @@ func writeMarkdownRuns(b *strings.Builder, runs []*report.Report) {
 	writeMarkdownTable(b, header, right, rows)
 	verdicts := make([]string, len(runs))
 	for i, r := range runs {
-		verdicts[i] = fmt.Sprintf("**%s**: %s", mdText(r.Name()), mdText(report.VerdictLine(r.Verdict)))
+		verdicts[i] = fmt.Sprintf("**%s**: %s", mdText(r.Name()), mdText(strings.Join(report.VerdictLines(r), "; ")))
 	}
 	writeMarkdownList(b, verdicts)
 	fmt.Fprintf(b, "\n%s\n", strings.Join(mapStrings(report.ScenarioLines(runs), mdLine), "\\\n"))

@@ -95,12 +95,12 @@ func TestWriteMarkdown(t *testing.T) {
 			"- Note: loop figures are unavailable for external targets\n",
 		}},
 		{"one run, interrupted", []*report.Report{fixture.Report(t, "blocking_partial")}, 5, []string{
-			"| MainHandler | loaded | 40 | 0 | 40 | - | - | - | - |",
+			"| MainHandler | loaded | 40 | 0 | 40 | — | — | — | — |",
 			"- PARTIAL: interrupted\n",
 		}},
 		{"several runs", fixture.Compare(t), 5, []string{
 			"| run | main idle p50 |",
-			"| staging | 350µs | 900µs | 2.08ms | 6.80ms | 6.80ms | 2.00ms | 1.20s | 7 | - | STARVED |",
+			"| staging | 350µs | 900µs | 2.08ms | 6.80ms | 6.80ms | 2.00ms | 1.20s | 7 | - | FAILED |",
 			"\n- **async**: MainHandler not starved:",
 			"\n- blocking: Loop: slowest callback 5.00s in ComplexHandler",
 			"\n- Note: staging: loop figures are unavailable for external targets\n",

@@ -155,6 +155,10 @@ func plainVerdict(r *report.Report) (word, class, plain string) {
 	v := r.Verdict
 	idle := report.ShortMs(v.MainP99BaselineMs)
 	switch {
+	case r.Status == report.StatusFailed:
+		return "FAILED", "starved", report.Headline(r) + "."
+	case r.Status == report.StatusInconclusive || r.Status == report.StatusInterrupted:
+		return strings.ToUpper(string(r.Status)), "inconclusive", report.Headline(r) + "."
 	case !v.Conclusive:
 		return "inconclusive", "inconclusive", "No verdict: " + report.InconclusiveReason(v) + "."
 	case v.Starved && v.MainP99LoadedMs == 0:

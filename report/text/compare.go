@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/blockprobe/blockprobe/report"
 )
@@ -18,7 +19,7 @@ func WriteCompareText(w io.Writer, runs []*report.Report) error {
 	}
 	fmt.Fprintln(bw)
 	for _, r := range runs {
-		fmt.Fprintf(bw, "%s: %s\n", r.Name(), report.VerdictLine(r.Verdict))
+		fmt.Fprintf(bw, "%s: %s\n", r.Name(), strings.Join(report.VerdictLines(r), "; "))
 	}
 	fmt.Fprintln(bw)
 	for _, line := range report.ScenarioLines(runs) {

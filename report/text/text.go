@@ -36,7 +36,9 @@ func WriteText(w io.Writer, r *report.Report) error {
 		return fmt.Errorf("write text report: %w", err)
 	}
 	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, report.VerdictLine(r.Verdict))
+	for _, line := range report.VerdictLines(r) {
+		fmt.Fprintln(bw, line)
+	}
 	if r.Loop != nil {
 		fmt.Fprintln(bw, report.LoopLine(r.Loop))
 	}
