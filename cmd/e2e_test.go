@@ -20,6 +20,7 @@ import (
 	"time"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/reportschema"
 )
 
 // bin is the blockprobe binary built once for these tests: the CLI is tested
@@ -95,7 +96,41 @@ func runProgram(t *testing.T, dir, prog string, args []string) result {
 	} else if err != nil {
 		t.Fatalf("running blockprobe %v: %v", args, err)
 	}
+	if prog == bin {
+		checkSchema(t, dir, args, out.Bytes())
+	}
 	return result{code, out.String(), errOut.String()}
+}
+
+// checkSchema checks the JSON report a run, compare or report command
+// wrote (to stdout or to its --output) against report.schema.json: every
+// JSON report these tests produce keeps the published contract.
+func checkSchema(t *testing.T, dir string, args []string, stdout []byte) {
+	t.Helper()
+	if len(args) == 0 || !slices.Contains([]string{"run", "compare", "report"}, args[0]) {
+		return
+	}
+	format, _, _ := flagValue(args, "--format")
+	output, _, _ := flagValue(args, "-o", "--output")
+	if format != "json" && (format != "" || !strings.HasSuffix(output, ".json")) {
+		return
+	}
+	doc := stdout
+	if output != "" {
+		if !filepath.IsAbs(output) {
+			output = filepath.Join(dir, output)
+		}
+		var err error
+		if doc, err = os.ReadFile(output); err != nil {
+			return // not written: the command failed, as its test checks
+		}
+	}
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return
+	}
+	if err := reportschema.Validate(doc); err != nil {
+		t.Errorf("blockprobe %s wrote a JSON report that report.schema.json refuses: %v", strings.Join(args, " "), err)
+	}
 }
 
 // report is the part of the JSON report these tests read.

@@ -37,9 +37,10 @@ type Report struct {
 	ElapsedMs float64   `json:"elapsed_ms"`
 	Partial   bool      `json:"partial"`
 	// Status is what the run came to, for CI (ok, failed, inconclusive,
-	// interrupted); blockprobe's exit code follows from it. StatusReason
-	// says why in one line: the verdict line of a run that went well.
-	Status       Status `json:"status"`
+	// interrupted); blockprobe's exit code follows from it.
+	Status Status `json:"status" jsonschema:"enum=ok,enum=failed,enum=inconclusive,enum=interrupted"`
+	// StatusReason says why in one line: for a run that went well, its
+	// verdict line.
 	StatusReason string `json:"status_reason"`
 	// Unmet lists the expectations (--expect) the run did not meet, each
 	// as "expected X, measured Y"; the status is then failed.
@@ -110,18 +111,19 @@ type ComplexEndpoint struct {
 }
 
 // Stats are the statistics of one endpoint in one phase (probe.Stats in
-// the report's units). Statistics lists their figures.
+// the report's units). Statistics lists their figures. The latencies are
+// null in the JSON when no request was answered (0 here).
 type Stats struct {
 	Count         int            `json:"count"`
 	OK            int            `json:"ok"`
 	Errors        int            `json:"errors"`
 	ErrorsByClass map[string]int `json:"errors_by_class,omitempty"`
-	MinMs         float64        `json:"min_ms"`
-	P50Ms         float64        `json:"p50_ms"`
-	P90Ms         float64        `json:"p90_ms"`
-	P99Ms         float64        `json:"p99_ms"`
-	MaxMs         float64        `json:"max_ms"`
-	MeanMs        float64        `json:"mean_ms"`
+	MinMs         float64        `json:"min_ms" jsonschema:"nullable"`
+	P50Ms         float64        `json:"p50_ms" jsonschema:"nullable"`
+	P90Ms         float64        `json:"p90_ms" jsonschema:"nullable"`
+	P99Ms         float64        `json:"p99_ms" jsonschema:"nullable"`
+	MaxMs         float64        `json:"max_ms" jsonschema:"nullable"`
+	MeanMs        float64        `json:"mean_ms" jsonschema:"nullable"`
 	// Histogram holds the latencies of the answered requests, in
 	// microseconds, as an HDR histogram in the standard compressed encoding:
 	// the source of the figures above (see Distribution). It is empty when
@@ -130,14 +132,15 @@ type Stats struct {
 }
 
 // Verdict is probe.Verdict in the report's units, with its one-line
-// summary for people.
+// summary for people. A p99 that nothing was measured for, and the excess
+// over it, are null in the JSON (0 here).
 type Verdict struct {
 	Starved           bool    `json:"starved"`
 	Conclusive        bool    `json:"conclusive"`
-	MainP99BaselineMs float64 `json:"main_p99_baseline_ms"`
-	MainP99LoadedMs   float64 `json:"main_p99_loaded_ms"`
+	MainP99BaselineMs float64 `json:"main_p99_baseline_ms" jsonschema:"nullable"`
+	MainP99LoadedMs   float64 `json:"main_p99_loaded_ms" jsonschema:"nullable"`
 	ThresholdMs       float64 `json:"threshold_ms"`
-	ExcessMs          float64 `json:"excess_ms"`
+	ExcessMs          float64 `json:"excess_ms" jsonschema:"nullable"`
 	Probes            int     `json:"probes"`
 	Stalled           int     `json:"stalled"`
 	NoBaseline        bool    `json:"no_baseline"`
