@@ -97,6 +97,37 @@ func TestCompareFormats(t *testing.T) {
 			t.Errorf("diff: exit %d, want 1 and a REGRESSION row\n%s%s", res.code, res.stdout, res.stderr)
 		}
 	})
+
+	t.Run("diff in Markdown for a job summary, and in JSON", func(t *testing.T) {
+		res := blockprobe(t, "diff", jsonPath, jsonPath, "--format", "markdown")
+		if res.code != 0 || !markdownWellFormed(res.stdout) || !strings.Contains(res.stdout, "| run | figure | old | new | change |") {
+			t.Errorf("diff --format markdown: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		res = blockprobe(t, "diff", jsonPath, jsonPath, "--format", "json")
+		var doc struct {
+			Regressions int
+			Only        []string
+			Changes     []struct{ Figure string }
+		}
+		if err := json.Unmarshal([]byte(res.stdout), &doc); res.code != 0 || err != nil || doc.Regressions != 0 || len(doc.Changes) == 0 {
+			t.Errorf("diff --format json: exit %d, %v, %+v\n%s", res.code, err, doc, res.stderr)
+		}
+	})
+
+	t.Run("a run found on one side only counts", func(t *testing.T) {
+		var raw map[string]any
+		_ = json.Unmarshal(b, &raw)
+		raw["runs"] = raw["runs"].([]any)[:1]
+		fewer, _ := json.Marshal(raw)
+		newPath := filepath.Join(dir, "fewer.json")
+		if err := os.WriteFile(newPath, fewer, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := blockprobe(t, "diff", jsonPath, newPath)
+		if res.code != bp.ExitExpectation || !strings.Contains(res.stdout, "found on one side only") || !strings.Contains(res.stderr, "one side only") {
+			t.Errorf("diff with a run missing: exit %d, want 1 and the run named\n%s%s", res.code, res.stdout, res.stderr)
+		}
+	})
 }
 
 func TestRunCSVPerRequest(t *testing.T) {
