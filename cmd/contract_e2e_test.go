@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
 )
@@ -80,4 +81,41 @@ func TestFailedRunSaysSoInEveryFormat(t *testing.T) {
 			t.Errorf("--format %s does not lead with %q, or says not starved:\n%.1500s", format, first, out.stdout)
 		}
 	}
+}
+
+// A CI job bounds a run's wall time with its settings: a 1s run against a
+// server whose ComplexHandler takes 5s, with --grace 500ms, ends in well
+// under 5s, its load request cut off and the run still judged.
+func TestGraceBoundsTheWallTime(t *testing.T) {
+	url := serveInBackground(t, "async", "5s")
+	begin := time.Now()
+	res := blockprobe(t, "run", "--target", url, "--duration", "1s", "--grace", "500ms", "--format", "json")
+	took := time.Since(begin)
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	// Warm-up and baseline (ms), 1s window, 0.5s grace: ~1.6s; generous on a loaded machine.
+	if took > 3500*time.Millisecond {
+		t.Errorf("the run took %v; want about 1s window + 0.5s grace, well under the handler's 5s", took)
+	}
+	var doc struct {
+		Status    string
+		Endpoints struct {
+			Complex struct {
+				Loaded struct {
+					Count         int
+					ErrorsByClass map[string]int `json:"errors_by_class"`
+				}
+			}
+		}
+		Notes []string
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	c := doc.Endpoints.Complex.Loaded
+	if doc.Status != "ok" || c.Count != 1 || c.ErrorsByClass["cut_off"] != 1 || !strings.Contains(strings.Join(doc.Notes, "\n"), "cut off") {
+		t.Errorf("status %q, complex %+v, notes %q: want ok, the one request cut off and a note saying so", doc.Status, c, doc.Notes)
+	}
+	t.Logf("1s run, --grace 500ms, against a 5s ComplexHandler: %v", took.Round(time.Millisecond))
 }

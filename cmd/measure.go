@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -130,6 +131,7 @@ func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
 			Baseline:          sc.baseline,
 			DurationMs:        ms(sc.duration),
 			TimeoutMs:         ms(sc.timeout),
+			GraceMs:           ms(cmp.Or(sc.grace, sc.timeout)),
 			StarveThresholdMs: ms(sc.starveThreshold),
 			MainPath:          s.mainPath,
 			ComplexPath:       s.cplxPath,

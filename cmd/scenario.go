@@ -24,6 +24,7 @@ type scenarioFlags struct {
 	duration        time.Duration
 	rate            float64
 	timeout         time.Duration
+	grace           time.Duration
 	starveThreshold time.Duration
 	maxRequests     int
 	probeConns      int
@@ -58,6 +59,7 @@ func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.duration, "duration", 0, "load window (default: one --complex-delay on the embedded target, 10s on an external one)")
 	fs.Float64Var(&f.rate, "rate", probe.DefaultRate, "MainHandler probes per second under load (open loop)")
 	fs.DurationVar(&f.timeout, "timeout", probe.DefaultTimeout, "per-request timeout")
+	fs.DurationVar(&f.grace, "grace", 0, "once the window is over and the probes are done, cut off ComplexHandler requests still in flight this long after the window (cut_off; default: --timeout)")
 	fs.DurationVar(&f.starveThreshold, "starve-threshold", probe.DefaultStarveThreshold, "how far MainHandler's p99 may rise above idle before it counts as starved")
 	fs.IntVar(&f.maxRequests, "max-requests", probe.DefaultMaxRequests, "cap on the number of requests in one run")
 	fs.IntVar(&f.probeConns, "probe-conns", 0, "cap on MainHandler probes in flight (0: none); a cap shows what coordinated omission hides")
@@ -197,6 +199,7 @@ func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 		Duration:        f.duration,
 		Rate:            f.rate,
 		Timeout:         f.timeout,
+		LoadGrace:       f.grace,
 		StarveThreshold: f.starveThreshold,
 		MaxRequests:     f.maxRequests,
 		ProbeConns:      f.probeConns,

@@ -54,6 +54,13 @@ type Options struct {
 	// Grace bounds how long in-flight requests are awaited after the run is
 	// interrupted.
 	Grace time.Duration
+	// LoadGrace bounds the wait for the load after its window: once the
+	// window is over and every probe is done, ComplexHandler requests still
+	// in flight LoadGrace after the window are cut off (ErrCutOff). So a
+	// run lasts at most its warm-up, baseline and window, then the longer
+	// of its slowest probe (at most Timeout) and LoadGrace. Zero means
+	// Timeout: no request is cut before it could time out.
+	LoadGrace time.Duration
 	// StarveThreshold is how far MainHandler's p99 may rise above its idle
 	// p99 before it counts as starved.
 	StarveThreshold time.Duration
@@ -145,6 +152,8 @@ func (o Options) Validate() error {
 		return bad("rate", "must be > 0 and <= %d probes/s, got %g", MaxRate, o.Rate)
 	case o.Timeout < 0:
 		return bad("timeout", "must be > 0, got %s", o.Timeout)
+	case o.LoadGrace < 0:
+		return bad("grace", "must be >= 0, got %s", o.LoadGrace)
 	case o.StarveThreshold < 0:
 		return bad("starve-threshold", "must be >= 0, got %s", o.StarveThreshold)
 	case o.ProbeConns < 0:
@@ -252,6 +261,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Grace == 0 {
 		o.Grace = DefaultGrace
+	}
+	if o.LoadGrace == 0 {
+		o.LoadGrace = o.Timeout
 	}
 	if o.MaxRequests == 0 {
 		o.MaxRequests = DefaultMaxRequests

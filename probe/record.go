@@ -50,7 +50,12 @@ const (
 	// ErrProtocol is an answer that is not valid HTTP: the target answered,
 	// but wrongly.
 	ErrProtocol ErrorClass = "protocol"
-	ErrOther    ErrorClass = "other"
+	// ErrCutOff is a ComplexHandler request still in flight when the run
+	// stopped waiting for the load (Options.LoadGrace after the window,
+	// once the probes were done). It loaded the target to the end of the
+	// window: neither the target's failure nor the generator's.
+	ErrCutOff ErrorClass = "cut_off"
+	ErrOther  ErrorClass = "other"
 )
 
 // Generators reports whether the class blames blockprobe, not the target.

@@ -58,6 +58,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	r.reqCtx = reqCtx
 	r.sender = newSender(reqCtx, &o)
 	defer r.sender.close()
+	// The load has its own connections, so that it can be cut off at the
+	// end of the run without touching a probe (see cutLoad).
+	loadCtx, cutLoad := context.WithCancel(reqCtx)
+	defer cutLoad()
+	r.loadSender, r.cutLoad = newSender(loadCtx, &o), cutLoad
+	defer r.loadSender.close()
 
 	var watch *loopWatcher
 	if o.LoopStatsURL != "" {
@@ -93,15 +99,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 type runner struct {
-	opts      Options
-	plan      plan
-	start     time.Time
-	reqCtx    context.Context
-	sender    sender
-	loadStart time.Duration
-	sent      atomic.Int64
-	secrets   []string // kept out of every record's Detail
-	collector *collector
+	opts   Options
+	plan   plan
+	start  time.Time
+	reqCtx context.Context
+	sender sender
+	// loadSender sends the ComplexHandler requests; cutLoad closes its
+	// connections, and cut says that it did so on purpose (ErrCutOff).
+	loadSender sender
+	cutLoad    context.CancelFunc
+	cut        atomic.Bool
+	loadStart  time.Duration
+	sent       atomic.Int64
+	secrets    []string // kept out of every record's Detail
+	collector  *collector
 }
 
 // warmUp sends one MainHandler request that is not recorded: it opens a
@@ -142,7 +153,8 @@ func (r *runner) baseline(ctx context.Context) {
 
 // load runs the ComplexHandler load (closed-loop workers, or open-loop
 // requests at a rate) and the open-loop probes side by side until the
-// window ends, then waits for every answer.
+// window ends, then waits for every probe, and for the load up to
+// LoadGrace after the window.
 func (r *runner) load(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
@@ -153,23 +165,24 @@ func (r *runner) load(ctx context.Context) {
 	}
 	r.loadStart = time.Since(r.start)
 	end := r.loadStart + o.Duration
-	var wg sync.WaitGroup
+	var load, probes sync.WaitGroup
 	if r.plan.open {
 		// Not timed as precisely as the probes (no spinning): a load
 		// request sent a little late is still load, and two spinning
 		// loops would take the probes' CPU.
-		wg.Go(func() { r.fire(ctx, &wg, Complex, r.plan.pacer(), nil, false) })
+		load.Go(func() { r.fire(ctx, &load, Complex, r.plan.pacer(), nil, false) })
 	} else {
 		for k := range r.plan.workers() {
-			wg.Go(func() { r.work(ctx, k, end) })
+			load.Go(func() { r.work(ctx, k, end) })
 		}
 	}
 	var slots chan struct{}
 	if o.ProbeConns > 0 {
 		slots = make(chan struct{}, o.ProbeConns)
 	}
-	r.fire(ctx, &wg, Main, o.Pacer, slots, true)
-	wg.Wait()
+	r.fire(ctx, &probes, Main, o.Pacer, slots, true)
+	probes.Wait()
+	r.awaitLoad(ctx, &load, end+o.LoadGrace)
 }
 
 // waitForSlot takes one of slots for a probe due at scheduled. When the
@@ -300,13 +313,21 @@ func (r *runner) add(rec Record) {
 func (r *runner) send(ep Endpoint, ph Phase, scheduled time.Duration) Record {
 	now := time.Since(r.start)
 	rec := Record{Endpoint: ep, Phase: ph, Scheduled: scheduled, Fired: now, Start: now}
-	status, err := r.sender.do(ep)
+	s := r.sender
+	if ep == Complex {
+		s = r.loadSender
+	}
+	status, err := s.do(ep)
 	rec.End = time.Since(r.start)
 	rec.Status = status
-	if err != nil {
+	switch {
+	case err != nil && ep == Complex && r.cut.Load():
+		rec.Status = 0
+		rec.Err, rec.Detail = ErrCutOff, "still in flight --grace after the load window, once the probes were done"
+	case err != nil:
 		rec.Status = 0
 		rec.Err, rec.Detail = Classify(err), clip(scrub(err.Error(), r.secrets), maxDetail)
-	} else if rec.Status < 200 || rec.Status > 299 {
+	case rec.Status < 200 || rec.Status > 299:
 		rec.Err, rec.Detail = ErrStatus, http.StatusText(rec.Status)
 	}
 	return rec

@@ -364,3 +364,46 @@ func TestProbeConnsWaitIsBoundedByTheTimeout(t *testing.T) {
 		t.Errorf("errors %v: want the queued probes timed out", res.MainLoaded.ErrorsByClass)
 	}
 }
+
+// A run's wall time is bounded by its settings, not by the slowest
+// handler: once the window is over and the probes are done, load requests
+// still in flight LoadGrace after the window are cut off, counted apart
+// (cut_off) and not as a failure, and the verdict still stands.
+func TestLoadGraceBoundsTheRun(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Async, ComplexDelay: 3 * time.Second})
+	o := options(base, time.Second)
+	o.LoadGrace = 200 * time.Millisecond
+	begin := time.Now()
+	res, err := run(t, context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(begin)
+	// Baseline, 1s window, 0.2s grace: about 1.3s. The handler takes 3s.
+	if took > 2500*time.Millisecond {
+		t.Errorf("the run took %v against a 3s handler; want it bounded near 1s window + 0.2s grace", took)
+	}
+	c := res.ComplexLoaded
+	if c.Count != 1 || c.ErrorsByClass[string(ErrCutOff)] != 1 {
+		t.Errorf("complex %+v: want its one request cut off", c)
+	}
+	if !res.Verdict.Conclusive || res.Verdict.Starved {
+		t.Errorf("verdict %+v: want async judged not starved, the load having been applied", res.Verdict)
+	}
+	if res.MainLoaded.Errors != 0 {
+		t.Errorf("probes %+v: a probe was cut", res.MainLoaded)
+	}
+}
+
+// Without LoadGrace, a load request is awaited as long as it may take
+// (up to its timeout): nothing is cut that was going to be answered.
+func TestLoadIsAwaitedWithinTheTimeout(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Async, ComplexDelay: 600 * time.Millisecond})
+	res, err := run(t, context.Background(), options(base, 200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.ComplexLoaded; c.Count != 1 || c.OK != 1 {
+		t.Errorf("complex %+v: want its one request answered, not cut", c)
+	}
+}

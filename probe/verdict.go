@@ -75,7 +75,7 @@ func (v Verdict) Qualify(load, probes Stats, lag, fromFired time.Duration) Verdi
 	if !v.Conclusive {
 		return v
 	}
-	busy := load.ErrorsByClass[string(ErrTimeout)] + load.ErrorsByClass[string(ErrCanceled)]
+	busy := load.ErrorsByClass[string(ErrTimeout)] + load.ErrorsByClass[string(ErrCanceled)] + load.ErrorsByClass[string(ErrCutOff)]
 	own := load.ErrorsByClass[string(ErrGenerator)] + probes.ErrorsByClass[string(ErrGenerator)]
 	behind := probes.ErrorsByClass[string(ErrBehind)]
 	switch {

@@ -3,11 +3,12 @@ package probe
 import (
 	"context"
 	"runtime"
+	"sync"
 	"time"
 )
 
 // How the generator waits: for a closed loop's next request after a
-// failure, and for the time a request is due.
+// failure, for the time a request is due, and for the load at the end.
 
 // Backoff of a closed loop (the baseline, a load worker) whose requests
 // fail at the connection level: a dead target refuses in microseconds, and
@@ -75,4 +76,29 @@ func (r *runner) waitUntil(ctx context.Context, timer *time.Timer, at time.Durat
 		runtime.Gosched()
 	}
 	return ctx.Err() == nil
+}
+
+// awaitLoad waits for the load's requests until deadline (from the start
+// of the run), then cuts off those still in flight: the probes are done, so
+// the load has nothing more to show, and a CI job needs the run's wall time
+// bounded by its settings, not by the slowest handler.
+func (r *runner) awaitLoad(ctx context.Context, load *sync.WaitGroup, deadline time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		load.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(max(0, deadline-time.Since(r.start)))
+	defer t.Stop()
+	select {
+	case <-done:
+		return
+	case <-ctx.Done(): // interrupted: Grace ends the requests, as canceled
+		<-done
+		return
+	case <-t.C:
+	}
+	r.cut.Store(true)
+	r.cutLoad()
+	<-done
 }

@@ -54,6 +54,9 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 	if loop == nil {
 		r.Notes = append(r.Notes, noLoopNote(meta.Target))
 	}
+	if n := res.ComplexLoaded.ErrorsByClass[string(probe.ErrCutOff)]; n > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d ComplexHandler requests still in flight --grace after the load window were cut off (cut_off): they loaded the target to the end of the window, and are not failures", n))
+	}
 	if res.Dropped > 0 {
 		r.RecordsDropped = res.Dropped
 		r.Notes = append(r.Notes, fmt.Sprintf("%d request records beyond --max-records were not kept; the figures count them all (--results keeps every record)", res.Dropped))

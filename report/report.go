@@ -80,15 +80,18 @@ type Config struct {
 	Concurrency    int     `json:"concurrency"`
 	// LoadRate is the rate of open-loop load (--load-rate), zero for
 	// workers; with Stages, the highest stage's.
-	LoadRate          float64     `json:"load_rate,omitempty"`
-	Stages            []StagePlan `json:"stages,omitempty"`
-	Rate              float64     `json:"rate"`
-	Baseline          int         `json:"baseline"`
-	DurationMs        float64     `json:"duration_ms"`
-	TimeoutMs         float64     `json:"timeout_ms"`
-	StarveThresholdMs float64     `json:"starve_threshold_ms"`
-	MainPath          string      `json:"main_path"`
-	ComplexPath       string      `json:"complex_path"`
+	LoadRate   float64     `json:"load_rate,omitempty"`
+	Stages     []StagePlan `json:"stages,omitempty"`
+	Rate       float64     `json:"rate"`
+	Baseline   int         `json:"baseline"`
+	DurationMs float64     `json:"duration_ms"`
+	TimeoutMs  float64     `json:"timeout_ms"`
+	// GraceMs is how long after the load window ComplexHandler requests
+	// still in flight were awaited (--grace); 0 in reports made before.
+	GraceMs           float64 `json:"grace_ms,omitempty"`
+	StarveThresholdMs float64 `json:"starve_threshold_ms"`
+	MainPath          string  `json:"main_path"`
+	ComplexPath       string  `json:"complex_path"`
 }
 
 // Endpoints holds the latency statistics of each endpoint in each phase.

@@ -66,7 +66,7 @@ func (r *Report) assess() (Status, string) {
 			switch {
 			case probe.ErrorClass(class).Generators():
 				own += n
-			case class != string(probe.ErrTimeout) && class != string(probe.ErrCanceled) && !probe.IsStatusKey(class):
+			case !slices.Contains(notFailures, probe.ErrorClass(class)) && !probe.IsStatusKey(class):
 				conn += n
 			}
 		}
@@ -94,6 +94,11 @@ func (r *Report) assess() (Status, string) {
 	}
 	return StatusOK, ""
 }
+
+// notFailures are the error classes that do not say the target failed:
+// it was slow (a timeout), the run was interrupted, or the run stopped
+// waiting for its load (cut_off).
+var notFailures = []probe.ErrorClass{probe.ErrTimeout, probe.ErrCanceled, probe.ErrCutOff}
 
 // unmeasured says whether r is the report of a run that measured nothing
 // (Unmeasured).
