@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Exit codes (DESIGN §4). CI jobs depend on them.
+// Exit codes (README: Exit codes). CI jobs depend on them.
 const (
 	ExitOK          = 0   // done, and expectations met
 	ExitExpectation = 1   // an expectation was not met

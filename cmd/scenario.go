@@ -14,7 +14,7 @@ import (
 	"github.com/blockprobe/blockprobe/probe"
 )
 
-// scenarioFlags shape the probe scenario (DESIGN §2), shared by run and
+// scenarioFlags shape the probe scenario (README: blockprobe run), shared by run and
 // compare.
 type scenarioFlags struct {
 	baseline        int

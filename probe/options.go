@@ -13,7 +13,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// Options configure one run of the scenario (DESIGN §2).
+// Options configure one run of the scenario (README: blockprobe run).
 type Options struct {
 	// MainURL is the fast handler probed at the baseline and under load;
 	// ComplexURL the slow handler that makes the load.

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Verdict says whether MainHandler was starved under load (DESIGN §3).
+// Verdict says whether MainHandler was starved under load (README: the verdict).
 type Verdict struct {
 	Starved bool
 	// Conclusive is false when there was nothing to judge: no MainHandler
@@ -55,7 +55,7 @@ func Judge(baseline, loaded Stats, stalled int, threshold time.Duration) Verdict
 	return v
 }
 
-// Starved is the starvation rule (DESIGN §3) on its figures: the loaded p99
+// Starved is the starvation rule on its figures: the loaded p99
 // rose above the idle p99 by more than threshold, or more than 1% of the
 // probes stalled, which puts them beyond the p99 too.
 func Starved(excess, threshold time.Duration, stalled, probes int) bool {

@@ -23,7 +23,7 @@ func EncodeJSON(w io.Writer, v any, what string) error {
 func WriteJSON(w io.Writer, r *Report) error { return EncodeJSON(w, r, "JSON report") }
 
 // comparison is the JSON document of several runs of one scenario, as
-// written by `blockprobe compare` (DESIGN §5): {"runs": [...]}.
+// written by `blockprobe compare`: {"runs": [...]}.
 type comparison struct {
 	Runs []*Report `json:"runs"`
 }

@@ -1,7 +1,7 @@
 package report
 
 // The loop figures are the report's own: the "loop" and "lag_samples"
-// members of the JSON report (DESIGN §5) are part of its contract, read
+// members of the JSON report (report.schema.json) are part of its contract, read
 // alike from the embedded target, a loop agent or a saved file. Whoever
 // measures a loop converts its figures into these once.
 

@@ -45,7 +45,7 @@ func jsonOf(t *testing.T, r *report.Report) *bytes.Buffer {
 	return &buf
 }
 
-// TestJSONContract checks the member names of DESIGN §5, which CI jobs and
+// TestJSONContract checks the member names of the JSON report, which CI jobs and
 // lab sheets depend on.
 func TestJSONContract(t *testing.T) {
 	buf := jsonOf(t, fixture.Runs()[0].Report())

@@ -10,7 +10,7 @@ import (
 // Mode is how ComplexHandler does its work.
 type Mode string
 
-// The modes of the embedded target (DESIGN §1).
+// The modes of the embedded target (README: How the embedded target models an event loop).
 const (
 	// Blocking runs the work on the loop itself, like time.sleep(5) in a
 	// Tornado handler: everything else waits.

@@ -1,7 +1,7 @@
 package target
 
 // LoopStats describes how the event loop behaved over a window of time.
-// Field names follow the "loop" object of the JSON report (DESIGN §5).
+// Field names follow the "loop" object of the JSON report, report.schema.json.
 type LoopStats struct {
 	WindowMs          float64 `json:"window_ms"`
 	Callbacks         uint64  `json:"callbacks"`
