@@ -3,6 +3,8 @@ package cmd_test
 // TestLab keeps LAB.md, the teaching lab, from rotting: it runs every marked
 // command of the sheet against the built binary, with shortened delays, and
 // checks that the observation the sheet tells students to expect holds.
+// TestREADME does the same for the blocks of README.md marked alike, which
+// need no exercise heading.
 //
 // # The convention in LAB.md
 //
@@ -33,6 +35,8 @@ package cmd_test
 //	waves K         ComplexHandler latencies fall in K groups around D, 2D, ...
 //	                K·D: each within D/5 of some k·D, 1 <= k <= K, every k seen.
 //	culprit NAME    the loop's slowest callback ran in handler NAME.
+//	status WORD     the report's status is WORD (ok, failed, inconclusive,
+//	                interrupted).
 //	says "TEXT"     the command's own output (as the student sees it) has TEXT.
 //	file NAME       the command wrote a non-empty file NAME (relative to its
 //	                working directory, a fresh temporary one).
@@ -120,19 +124,31 @@ const labParallel = 3
 const labStudentURL = "http://127.0.0.1:8888"
 
 type labBlock struct {
-	exercise int
-	line     int      // of the opening fence in LAB.md
+	file     string   // LAB.md, or README.md
+	exercise int      // 0 outside the lab sheet
+	line     int      // of the opening fence
 	commands []string // as written
 	check    string   // the check comment's content
 	server   string   // the lab-server command before it, if any
 }
 
 func (b labBlock) name() string {
-	return fmt.Sprintf("exercise%d/LAB.md:%d", b.exercise, b.line)
+	if b.exercise == 0 {
+		return b.at()
+	}
+	return fmt.Sprintf("exercise%d/%s", b.exercise, b.at())
 }
 
+// at is where the block is: "LAB.md:120".
+func (b labBlock) at() string { return fmt.Sprintf("%s:%d", b.file, b.line) }
+
 // parseLab reads the marked blocks of the lab sheet.
-func parseLab(text string) ([]labBlock, int, error) {
+func parseLab(text string) ([]labBlock, int, error) { return parseMarked("LAB.md", text, true) }
+
+// parseMarked reads the marked blocks of file, whose text is text: the lab
+// sheet, whose blocks each belong to an exercise, or another document
+// (README.md) whose blocks need none.
+func parseMarked(file, text string, inExercises bool) ([]labBlock, int, error) {
 	var (
 		blocks    []labBlock
 		exercise  int
@@ -160,7 +176,7 @@ func parseLab(text string) ([]labBlock, int, error) {
 			body = append(body, lines[i])
 		}
 		if i == len(lines) {
-			return nil, 0, fmt.Errorf("LAB.md:%d: code block never closed", start+1)
+			return nil, 0, fmt.Errorf("%s:%d: code block never closed", file, start+1)
 		}
 		if len(info) < 2 || info[0] != "sh" || (info[1] != "lab" && info[1] != "lab-server") {
 			continue
@@ -175,20 +191,20 @@ func parseLab(text string) ([]labBlock, int, error) {
 		}
 		if info[1] == "lab-server" {
 			if len(cmds) != 1 {
-				return nil, 0, fmt.Errorf("LAB.md:%d: a lab-server block holds exactly one command, found %d", start+1, len(cmds))
+				return nil, 0, fmt.Errorf("%s:%d: a lab-server block holds exactly one command, found %d", file, start+1, len(cmds))
 			}
 			if server != "" {
-				return nil, 0, fmt.Errorf("LAB.md:%d: lab-server block with no lab block after the previous one", start+1)
+				return nil, 0, fmt.Errorf("%s:%d: lab-server block with no lab block after the previous one", file, start+1)
 			}
 			server = cmds[0]
 			continue
 		}
 		if len(cmds) == 0 {
-			return nil, 0, fmt.Errorf("LAB.md:%d: empty lab block", start+1)
+			return nil, 0, fmt.Errorf("%s:%d: empty lab block", file, start+1)
 		}
 		for _, c := range cmds {
 			if !strings.HasPrefix(c, "blockprobe ") {
-				return nil, 0, fmt.Errorf("LAB.md:%d: lab blocks hold blockprobe commands only, one per line: %q", start+1, c)
+				return nil, 0, fmt.Errorf("%s:%d: lab blocks hold blockprobe commands only, one per line: %q", file, start+1, c)
 			}
 		}
 		j := i + 1
@@ -200,21 +216,21 @@ func parseLab(text string) ([]labBlock, int, error) {
 			cm = check.FindStringSubmatch(strings.TrimSpace(lines[j]))
 		}
 		if cm == nil {
-			return nil, 0, fmt.Errorf("LAB.md:%d: lab block not followed by a <!-- check: ... --> comment", start+1)
+			return nil, 0, fmt.Errorf("%s:%d: lab block not followed by a <!-- check: ... --> comment", file, start+1)
 		}
-		if exercise == 0 {
-			return nil, 0, fmt.Errorf("LAB.md:%d: lab block before the first '## Exercise N' heading", start+1)
+		if exercise == 0 && inExercises {
+			return nil, 0, fmt.Errorf("%s:%d: lab block before the first '## Exercise N' heading", file, start+1)
 		}
-		blocks = append(blocks, labBlock{exercise: exercise, line: start + 1, commands: cmds, check: cm[1], server: server})
+		blocks = append(blocks, labBlock{file: file, exercise: exercise, line: start + 1, commands: cmds, check: cm[1], server: server})
 		withBlocks[exercise] = true
 		server = ""
 	}
 	if server != "" {
-		return nil, 0, errors.New("LAB.md: lab-server block with no lab block after it")
+		return nil, 0, fmt.Errorf("%s: lab-server block with no lab block after it", file)
 	}
 	for n := range exercises {
 		if !withBlocks[n] {
-			return nil, 0, fmt.Errorf("LAB.md: exercise %d has no marked (sh lab) command", n)
+			return nil, 0, fmt.Errorf("%s: exercise %d has no marked (sh lab) command", file, n)
 		}
 	}
 	return blocks, len(exercises), nil
@@ -465,6 +481,30 @@ func TestLab(t *testing.T) {
 	if exercises < 7 {
 		t.Errorf("LAB.md has %d '## Exercise N' sections, want at least 7", exercises)
 	}
+	runMarkedBlocks(t, blocks)
+}
+
+// TestREADME keeps the README's claims true the same way: its blocks
+// marked "sh lab" (the commands a reader is told to run) run with the
+// lab's shortened delays, and the check beside each must hold.
+func TestREADME(t *testing.T) {
+	text, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, _, err := parseMarked("README.md", string(text), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) < 4 {
+		t.Errorf("README.md has %d marked (sh lab) blocks, want at least 4", len(blocks))
+	}
+	runMarkedBlocks(t, blocks)
+}
+
+// runMarkedBlocks runs blocks, a few light ones at a time, then the heavy
+// ones (busy computation) one by one.
+func runMarkedBlocks(t *testing.T, blocks []labBlock) {
 	var light, heavy []labBlock
 	for _, b := range blocks {
 		if strings.Contains(strings.Join(b.commands, "\n"), "--work cpu") || strings.Contains(strings.Join(b.commands, "\n"), "--work=cpu") {
@@ -495,7 +535,7 @@ func TestLab(t *testing.T) {
 func runLabBlock(t *testing.T, b labBlock) {
 	items, err := parseChecks(b.check)
 	if err != nil {
-		t.Fatalf("LAB.md:%d: check %q: %v", b.line, b.check, err)
+		t.Fatalf("%s: check %q: %v", b.at(), b.check, err)
 	}
 	needJSON, needWritten := false, false
 	for _, it := range items {
@@ -509,7 +549,7 @@ func runLabBlock(t *testing.T, b labBlock) {
 	}
 	for _, c := range b.commands {
 		if needJSON && strings.HasPrefix(c, "blockprobe sweep ") {
-			t.Fatalf("LAB.md:%d: a sweep's block checks exit codes and text only (exit, says), not %q", b.line, b.check)
+			t.Fatalf("%s: a sweep's block checks exit codes and text only (exit, says), not %q", b.at(), b.check)
 		}
 	}
 	var srv *labServer
@@ -517,7 +557,7 @@ func runLabBlock(t *testing.T, b labBlock) {
 	if b.server != "" {
 		s, err := prepareServer(b.server)
 		if err != nil {
-			t.Fatalf("LAB.md: server %q: %v", b.server, err)
+			t.Fatalf("%s: server %q: %v", b.at(), b.server, err)
 		}
 		if why := serverRuntimeMissing(s.args); why != "" {
 			t.Skipf("%s; .ci/run installs it", why)
@@ -550,7 +590,7 @@ func labAttempt(t *testing.T, b labBlock, items []checkItem, srv *labServer, url
 	for i, line := range b.commands {
 		c, err := prepareCommand(line, srv, url, needJSON)
 		if err != nil {
-			t.Fatalf("LAB.md:%d: %q: %v", b.line, line, err)
+			t.Fatalf("%s: %q: %v", b.at(), line, err)
 		}
 		r := &labRun{cmd: c, writtenCode: -1}
 		written := needWritten || !needJSON || hasOwnOutput(c.written)
@@ -562,12 +602,12 @@ func labAttempt(t *testing.T, b labBlock, items []checkItem, srv *labServer, url
 		if c.json != nil {
 			res := runIn(t, t.TempDir(), c.json)
 			if written && res.code != r.writtenCode {
-				fail("LAB.md:%d command %d: exit %d as written but %d with --format json", b.line, i+1, r.writtenCode, res.code)
+				fail("%s command %d: exit %d as written but %d with --format json", b.at(), i+1, r.writtenCode, res.code)
 			}
 			r.code, r.jsonErr = res.code, res.stderr
 			if err := json.Unmarshal([]byte(res.stdout), &r.report); err != nil {
-				fail("LAB.md:%d command %d, blockprobe %s: exit %d, stdout is not a JSON report (%v); stderr: %s",
-					b.line, i+1, strings.Join(c.json, " "), res.code, err, res.stderr)
+				fail("%s command %d, blockprobe %s: exit %d, stdout is not a JSON report (%v); stderr: %s",
+					b.at(), i+1, strings.Join(c.json, " "), res.code, err, res.stderr)
 				return failures
 			}
 		}
@@ -587,9 +627,9 @@ func labAttempt(t *testing.T, b labBlock, items []checkItem, srv *labServer, url
 	for i, r := range runs {
 		stderr := r.stderr + r.jsonErr
 		if r.code != want[i] {
-			fail("LAB.md:%d command %d: blockprobe %s\nexit %d, want %d; stderr: %s", b.line, i+1, strings.Join(r.cmd.written, " "), r.code, want[i], stderr)
+			fail("%s command %d: blockprobe %s\nexit %d, want %d; stderr: %s", b.at(), i+1, strings.Join(r.cmd.written, " "), r.code, want[i], stderr)
 		} else if want[i] == 1 && !regexp.MustCompile(`measured .*\d`).MatchString(stderr) {
-			fail("LAB.md:%d command %d: exit 1 but stderr does not say what was measured: %q", b.line, i+1, stderr)
+			fail("%s command %d: exit 1 but stderr does not say what was measured: %q", b.at(), i+1, stderr)
 		}
 	}
 	for _, it := range items {
@@ -602,10 +642,10 @@ func labAttempt(t *testing.T, b labBlock, items []checkItem, srv *labServer, url
 			}
 			if err := it.eval(runs, i); err != nil {
 				if it.once() {
-					fail("LAB.md:%d (D shortened to %v): %q does not hold: %v", b.line, r.cmd.delay, it.src, err)
+					fail("%s (D shortened to %v): %q does not hold: %v", b.at(), r.cmd.delay, it.src, err)
 				} else {
-					fail("LAB.md:%d command %d (blockprobe %s, D shortened to %v): %q does not hold: %v",
-						b.line, i+1, strings.Join(r.cmd.written, " "), r.cmd.delay, it.src, err)
+					fail("%s command %d (blockprobe %s, D shortened to %v): %q does not hold: %v",
+						b.at(), i+1, strings.Join(r.cmd.written, " "), r.cmd.delay, it.src, err)
 				}
 			}
 			if it.once() {
@@ -734,6 +774,11 @@ func parseChecks(s string) ([]checkItem, error) {
 				return nil, fmt.Errorf("%s wants a count, got %q", word, rest)
 			}
 			it.n = n
+		case "status":
+			if rest == "" {
+				return nil, fmt.Errorf("status wants ok, failed, inconclusive or interrupted")
+			}
+			it.text = rest
 		case "starved", "not-starved", "ramp":
 			if rest != "" {
 				return nil, fmt.Errorf("%s takes no argument", word)
@@ -885,6 +930,11 @@ func labCheckRun(it checkItem, rep map[string]any, D float64) error {
 		summary, _ := dig(rep, "verdict", "summary")
 		if starved != (it.kind == "starved") {
 			return fmt.Errorf("verdict: %v", summary)
+		}
+	case "status":
+		if s, _ := dig(rep, "status"); s != it.text {
+			reason, _ := dig(rep, "status_reason")
+			return fmt.Errorf("status %v (%v)", s, reason)
 		}
 	case "culprit":
 		h, _ := dig(rep, "loop", "slowest_handler")
