@@ -87,6 +87,12 @@ type Options struct {
 	LoopPoll     time.Duration
 	// Pacer schedules the probes; nil means a ConstantPacer at Rate.
 	Pacer Pacer
+	// Shard makes this run one of several generators of one run
+	// (shard.go); the zero Shard is a whole run.
+	Shard Shard
+	// StartAt, when set, is the wall-clock instant the load window begins,
+	// the same for every shard; zero starts it after the baseline.
+	StartAt time.Time
 	// Observer is told of the run's progress; nil means nobody listens.
 	Observer Observer
 }
@@ -135,6 +141,9 @@ func (o Options) Validate() error {
 		}
 	}
 	if err := o.validateLoad(); err != nil {
+		return err
+	}
+	if err := o.validateShard(time.Now()); err != nil {
 		return err
 	}
 	window := o.window()
@@ -270,6 +279,10 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Pacer == nil {
 		o.Pacer = ConstantPacer{Rate: o.Rate, Start: o.ProbeDelay, Stop: o.Duration}
+	}
+	o.Pacer = o.Shard.pacer(o.Pacer)
+	if o.Shard.Sharded() && o.Shard.Index != BaselineShard {
+		o.Baseline = 0
 	}
 	if o.ComplexMethod == "" {
 		o.ComplexMethod = http.MethodGet

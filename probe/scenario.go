@@ -81,6 +81,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		Elapsed:   elapsed,
 		LoadStart: r.loadStart,
 		LoadEnd:   r.loadStart + o.Duration,
+		StartLate: r.late,
 		Records:   c.records,
 		Dropped:   c.dropped,
 		Partial:   ctx.Err() != nil,
@@ -99,6 +100,7 @@ type runner struct {
 	reqCtx    context.Context
 	sender    sender
 	loadStart time.Duration
+	late      time.Duration // how long after Options.StartAt the load began
 	sent      atomic.Int64
 	secrets   []string // kept out of every record's Detail
 	collector *collector
@@ -148,17 +150,18 @@ func (r *runner) load(ctx context.Context) {
 		return
 	}
 	o := r.opts
+	r.loadStart = r.startLoad(ctx)
+	probes := skipDue(o.Pacer, r.late)
 	if obs := o.Observer; obs != nil {
-		obs.PhaseStarted(Loaded, Planned(o.Pacer, o.MaxRequests), o.Duration)
+		obs.PhaseStarted(Loaded, Planned(probes, o.MaxRequests), o.Duration)
 	}
-	r.loadStart = time.Since(r.start)
 	end := r.loadStart + o.Duration
 	var wg sync.WaitGroup
 	if r.plan.open {
 		// Not timed as precisely as the probes (no spinning): a load
 		// request sent a little late is still load, and two spinning
 		// loops would take the probes' CPU.
-		wg.Go(func() { r.fire(ctx, &wg, Complex, r.plan.pacer(), nil, false) })
+		wg.Go(func() { r.fire(ctx, &wg, Complex, skipDue(r.plan.pacer(), r.late), nil, false) })
 	} else {
 		for k := range r.plan.workers() {
 			wg.Go(func() { r.work(ctx, k, end) })
@@ -168,7 +171,7 @@ func (r *runner) load(ctx context.Context) {
 	if o.ProbeConns > 0 {
 		slots = make(chan struct{}, o.ProbeConns)
 	}
-	r.fire(ctx, &wg, Main, o.Pacer, slots, true)
+	r.fire(ctx, &wg, Main, probes, slots, true)
 	wg.Wait()
 }
 
