@@ -23,6 +23,7 @@ type RunOptions struct {
 	MainPath    string
 	ComplexPath string
 	Expect      []string
+	Shard       shardFlags
 }
 
 // NewCmdRun builds `blockprobe run`.
@@ -67,6 +68,7 @@ partial report is still printed).`,
 	o.register(f)
 	o.Output.registerResults(f)
 	o.Output.registerTimeline(f)
+	o.Shard.register(f)
 	f.StringSliceVar(&o.Expect, "expect", nil, "exit 1 unless these hold: starved, not-starved or a threshold like main.loaded.p99<100ms (repeatable, comma-separated)")
 	return c
 }
@@ -86,6 +88,9 @@ func (o *RunOptions) register(f *pflag.FlagSet) {
 func (o *RunOptions) Run(ctx context.Context, fs *pflag.FlagSet) error {
 	s, err := o.subject(fs)
 	if err != nil {
+		return err
+	}
+	if err := o.Shard.resolve(fs, &o.Scenario, s.external()); err != nil {
 		return err
 	}
 	if err := o.Output.decideTimeline(o.IO, fs.Changed("timeline")); err != nil {

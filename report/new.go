@@ -44,6 +44,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 		GeneratorLagP99Ms: millis(res.GeneratorLagP99),
 		LoadWindow:        Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)},
 		LoadApplied:       res.LoadApplied,
+		StartLateMs:       millis(res.StartLate),
 		Stages:            newStages(res),
 		Loop:              loop,
 		Requests:          make([]Request, 0, len(res.Records)),
@@ -54,6 +55,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 	if loop == nil {
 		r.Notes = append(r.Notes, noLoopNote(meta.Target))
 	}
+	r.Notes = append(r.Notes, shardNotes(r)...)
 	if res.Dropped > 0 {
 		r.RecordsDropped = res.Dropped
 		r.Notes = append(r.Notes, fmt.Sprintf("%d request records beyond --max-records were not kept; the figures count them all (--results keeps every record)", res.Dropped))
