@@ -52,6 +52,7 @@ func writeMarkdownRun(b *strings.Builder, r *report.Report) {
 	}
 	writeMarkdownTable(b, header, right, rows)
 	writeMarkdownStages(b, r)
+	writeMarkdownShards(b, r)
 	if r.Loop != nil {
 		fmt.Fprintf(b, "\n%s\n", mdLine(report.LoopLine(r.Loop)))
 	}

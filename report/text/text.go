@@ -35,6 +35,9 @@ func WriteText(w io.Writer, r *report.Report) error {
 	if err := writeStagesText(bw, r); err != nil {
 		return fmt.Errorf("write text report: %w", err)
 	}
+	if err := writeShardsText(bw, r); err != nil {
+		return fmt.Errorf("write text report: %w", err)
+	}
 	fmt.Fprintln(bw)
 	fmt.Fprintln(bw, report.VerdictLine(r.Verdict))
 	if r.Loop != nil {
