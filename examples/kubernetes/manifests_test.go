@@ -64,7 +64,7 @@ func decode(t *testing.T, name string) []any {
 }
 
 func TestStrictDecodingCatchesAMisspeltField(t *testing.T) {
-	doc := []byte("apiVersion: batch/v1\nkind: Job\nspec:\n  completionMode: Indexed\n  paralelism: 3\n")
+	doc := []byte("apiVersion: batch/v1\nkind: Job\nspec:\n  completionMode: NonIndexed\n  paralelism: 3\n")
 	if err := yaml.UnmarshalStrict(doc, &batchv1.Job{}); err == nil || !strings.Contains(err.Error(), "paralelism") {
 		t.Errorf("a misspelt field decoded without the error that names it: %v", err)
 	}
