@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -256,27 +257,13 @@ func CheckURL(raw string) error {
 // withDefaults fills zero fields with their defaults.
 func (o Options) withDefaults() Options {
 	o.Duration = o.window()
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.Grace == 0 {
-		o.Grace = DefaultGrace
-	}
-	if o.MaxRequests == 0 {
-		o.MaxRequests = DefaultMaxRequests
-	}
-	if o.MaxRecords == 0 {
-		o.MaxRecords = DefaultMaxRecords
-	}
-	if o.MaxBody == 0 {
-		o.MaxBody = DefaultMaxBody
-	}
-	if o.LoopPoll == 0 {
-		o.LoopPoll = DefaultLoopPoll
-	}
-	if o.ProbeDelay == 0 {
-		o.ProbeDelay = min(maxProbeDelay, o.Duration/10)
-	}
+	o.Timeout = cmp.Or(o.Timeout, DefaultTimeout)
+	o.Grace = cmp.Or(o.Grace, DefaultGrace)
+	o.MaxRequests = cmp.Or(o.MaxRequests, DefaultMaxRequests)
+	o.MaxRecords = cmp.Or(o.MaxRecords, DefaultMaxRecords)
+	o.MaxBody = cmp.Or(o.MaxBody, DefaultMaxBody)
+	o.LoopPoll = cmp.Or(o.LoopPoll, DefaultLoopPoll)
+	o.ProbeDelay = cmp.Or(o.ProbeDelay, min(maxProbeDelay, o.Duration/10))
 	if o.Pacer == nil {
 		o.Pacer = ConstantPacer{Rate: o.Rate, Start: o.ProbeDelay, Stop: o.Duration}
 	}
@@ -284,8 +271,6 @@ func (o Options) withDefaults() Options {
 	if o.Shard.Sharded() && o.Shard.Index != BaselineShard {
 		o.Baseline = 0
 	}
-	if o.ComplexMethod == "" {
-		o.ComplexMethod = http.MethodGet
-	}
+	o.ComplexMethod = cmp.Or(o.ComplexMethod, http.MethodGet)
 	return o
 }
