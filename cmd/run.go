@@ -59,10 +59,7 @@ partial report is still printed).`,
   blockprobe run --mode blocking --format html -o report.html
   blockprobe run --target http://127.0.0.1:8888 --duration 10s --expect not-starved`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			o.Command = commandLine()
-			return o.Run(c.Context(), c.Flags())
-		},
+		RunE: measuring(&o.Command, o),
 	}
 	f := c.Flags()
 	o.register(f)
@@ -160,6 +157,20 @@ func checkPaths(paths ...string) error {
 		}
 	}
 	return nil
+}
+
+// measurer is the options of a command that measures: run, compare, sweep.
+type measurer interface {
+	Run(ctx context.Context, flags *pflag.FlagSet) error
+}
+
+// measuring is the RunE of a command that measures: it records the command
+// line (for the report) in *command, then runs.
+func measuring(command *string, m measurer) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, _ []string) error {
+		*command = commandLine()
+		return m.Run(c.Context(), c.Flags())
+	}
 }
 
 // commandLine is the command as the user typed it, for the report, with
