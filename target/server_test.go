@@ -316,6 +316,8 @@ func TestStartRejectsBadConfig(t *testing.T) {
 	}{
 		{"unknown mode", Config{Mode: "threaded"}},
 		{"unknown work", Config{Work: "io"}},
+		{"unknown loop", Config{Loop: "uvloop"}},
+		{"the GIL on Node's loop", Config{Loop: Node, GIL: true}},
 		{"negative delay", Config{ComplexDelay: -time.Second}},
 		{"negative pool", Config{Pool: -1}},
 		{"bad address", Config{Addr: "127.0.0.1:notaport"}},
