@@ -45,17 +45,18 @@ func ParseLoopKind(s string) (LoopKind, error) {
 
 // stepCost is the CPU time the runtime's own code spends on one step of a
 // request (an accept, a read, a coroutine resumed, a handler dispatched and
-// its answer written), measured on the real servers as the lab uses them:
-// a fresh server, requests tens of milliseconds apart. There, Tornado 6.2 on
-// CPython 3.11 spent 1.5-1.9 ms of CPU per keep-alive GET / over its five
-// steps, Node 20 0.85-1.8 ms over its one, its JIT still cold; hot under
-// wrk the same servers spend 0.2 ms and 26 µs (bench/fidelity.sh measures
-// both). The model spends it on the loop as computation, as the runtime
-// does, so it stretches when the machine is busy. It is not decoration:
-// after a blocking callback, whether a keep-alive client's next request is
-// already there when the loop next looks at its connection, ahead of
-// connections that waited for the whole block, depends on how long the loop
-// takes to get there. It also makes the target as slow as the runtime.
+// its answer written), as the lab uses the real servers: fresh, requests
+// tens of milliseconds apart. Measured on the development machine (two
+// shared cores; bench/fidelity.sh measures it again), Tornado 6.2 on CPython
+// 3.11 spent 0.6-1.9 ms of CPU per keep-alive GET / over its five steps and
+// Node 20 0.65-1.8 ms over its one, its JIT still cold, the spread being the
+// machine's load; back to back, 0.3 ms each. The model spends it on the loop
+// as computation, as the runtime does, so it stretches when the machine is
+// busy. It is not decoration: after a blocking callback, whether a keep-alive
+// client's next request is already there when the loop next looks at its
+// connection, ahead of connections that waited for the whole block, depends
+// on how long the loop takes to get there. It also makes the target as slow
+// as the runtime it models.
 func (k LoopKind) stepCost() time.Duration {
 	switch k {
 	case Node:
