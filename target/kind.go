@@ -44,27 +44,47 @@ func ParseLoopKind(s string) (LoopKind, error) {
 }
 
 // stepCost is the CPU time the runtime's own code spends on one step of a
-// request (an accept, a read, a coroutine resumed, a handler dispatched and
-// its answer written), as the lab uses the real servers: fresh, requests
-// tens of milliseconds apart. Measured on the development machine (two
-// shared cores; bench/fidelity.sh measures it again), Tornado 6.2 on CPython
-// 3.11 spent 0.6-1.9 ms of CPU per keep-alive GET / over its five steps and
-// Node 20 0.65-1.8 ms over its one, its JIT still cold, the spread being the
-// machine's load; back to back, 0.3 ms each. The model spends it on the loop
-// as computation, as the runtime does, so it stretches when the machine is
-// busy. It is not decoration: after a blocking callback, whether a keep-alive
+// request: an accept, a read, a coroutine resumed, a handler dispatched and
+// its answer written. It depends on how warm the runtime is. A request on
+// its own, after the loop has waited in the poller or in a blocking call,
+// runs with cold caches and, in Node, cold JIT code: measured on the
+// development machine (two shared cores; bench/fidelity.sh measures it
+// again), Tornado 6.2 on CPython 3.11 spent 0.6-1.9 ms of CPU per keep-alive
+// GET / 20 ms apart, over its five steps, and Node 20 0.65-1.8 ms over its
+// one, the spread being the machine's load. Under a steady stream (wrk, 50
+// connections) the same servers answer 6,300 and 35,000 requests a second:
+// 160 µs and 28 µs a request. The model spends the cold cost on the steps of
+// one request after the loop has been away for more than coolAfter, the warm
+// cost on the others, as computation on the loop, as the runtime does; for
+// Node, whose JIT has not warmed up in a probe scenario, the cold one always.
+//
+// It is not decoration: after a blocking callback, whether a keep-alive
 // client's next request is already there when the loop next looks at its
 // connection, ahead of connections that waited for the whole block, depends
-// on how long the loop takes to get there. It also makes the target as slow
-// as the runtime it models.
-func (k LoopKind) stepCost() time.Duration {
+// on how long the loop takes to get there. It also makes the target about as
+// slow as the runtime it models.
+type stepCost struct {
+	cold, warm time.Duration
+	coldSteps  int // steps at the cold cost once the loop comes back
+}
+
+func (k LoopKind) stepCost() stepCost {
 	switch k {
 	case Node:
-		return time.Millisecond
+		// Node's steady-stream speed comes from V8 optimising its hot code
+		// after thousands of requests; the few hundred of a probe scenario
+		// run as they came, so every step costs what a cold one does.
+		return stepCost{cold: time.Millisecond, warm: time.Millisecond}
 	default:
-		return 300 * time.Microsecond
+		return stepCost{cold: 300 * time.Microsecond, warm: 32 * time.Microsecond, coldSteps: 5}
 	}
 }
+
+// coolAfter is how long the loop may be away from the runtime's own code
+// (waiting in the poller, or in a callback that blocks) before its next
+// steps run cold: requests a millisecond apart were already several times
+// dearer than under a steady stream.
+const coolAfter = time.Millisecond
 
 // acceptBatch is how many connections one readiness of the listening
 // socket lets the loop accept.

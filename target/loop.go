@@ -37,10 +37,14 @@ type Loop struct {
 	poller   poller
 	events   []*socket // the last poll's, reused
 
-	kind     LoopKind
-	stepCost time.Duration
-	gil      *GIL
-	monitor  *monitor
+	kind LoopKind
+	cost stepCost
+	// warmAt is when the runtime's own code last ran, and coldHalves how
+	// many half steps must still run cold (see stepCost); loop only.
+	warmAt     time.Time
+	coldHalves int
+	gil        *GIL
+	monitor    *monitor
 }
 
 // NewLoop returns a loop that is not yet running; call Run. gil may be nil.
@@ -162,16 +166,31 @@ func (l *Loop) iterate(batch []Callback) {
 }
 
 // run runs one callback and times it, the runtime's own steps included.
+// Their work sits on both sides of the callback's I/O: parsing and dispatch
+// before, bookkeeping after the answer is written.
 func (l *Loop) run(cb Callback) {
 	start := time.Now()
 	l.monitor.begin(cb.Name, start)
-	// The runtime's own work sits on both sides of the callback's I/O:
-	// parsing and dispatch before, bookkeeping after the answer is written.
-	cost := time.Duration(cb.steps) * l.stepCost / 2
-	burn(cost)
+	l.spend(cb.steps)
 	cb.Fn()
-	burn(cost)
+	l.spend(cb.steps)
 	l.monitor.ran(cb.Name, start, time.Now())
+}
+
+// spend computes for the runtime's own share of half steps, cold if the
+// loop has been away from it for more than coolAfter.
+func (l *Loop) spend(halves int) {
+	c := l.cost
+	if halves <= 0 || c.cold+c.warm <= 0 {
+		return
+	}
+	if time.Since(l.warmAt) > coolAfter {
+		l.coldHalves = 2 * c.coldSteps
+	}
+	cold := min(halves, l.coldHalves)
+	l.coldHalves -= cold
+	burn(time.Duration(cold)*c.cold/2 + time.Duration(halves-cold)*c.warm/2)
+	l.warmAt = time.Now()
 }
 
 // Close stops the loop after the callback it is running, cancels pending

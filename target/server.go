@@ -76,7 +76,7 @@ func Start(cfg Config) (*Server, error) {
 		s.gil = NewGIL(cfg.SwitchInterval)
 	}
 	s.loop = NewLoop(s.gil)
-	s.loop.kind, s.loop.stepCost = cfg.Loop, cfg.Loop.stepCost()
+	s.loop.kind, s.loop.cost = cfg.Loop, cfg.Loop.stepCost()
 	burnRate() // calibrated now, not on the first request
 	if cfg.Mode == Pooled {
 		s.pool = NewPool(cfg.Pool)

@@ -1,7 +1,5 @@
 package target
 
-import "time"
-
 // Tornado's loop (asyncio's selector loop under Tornado 6's HTTP server),
 // step by step as its sources order it. Each step is a callback that runs
 // in one iteration; what it schedules (call_soon, a future resolved, a
@@ -31,7 +29,7 @@ func (l *Loop) tornadoAccept() {
 	l.mu.Lock()
 	socks := l.poller.accept(Tornado.acceptBatch())
 	l.mu.Unlock()
-	burn(time.Duration(len(socks)) * l.stepCost) // an IOStream and a coroutine each
+	l.spend(2 * len(socks)) // an IOStream and a coroutine each
 	for _, sk := range socks {
 		l.Post(l.tornadoRead(sk))
 	}
