@@ -1,5 +1,10 @@
 package target
 
+import (
+	"runtime"
+	"time"
+)
+
 // What net/http, playing the kernel (see socket.go), tells the loop. Each
 // may be called from any goroutine.
 
@@ -29,6 +34,10 @@ func (l *Loop) arrived(sk *socket, req *request) bool {
 		return false
 	}
 	sk.req = req
+	if sk.next != nil {
+		close(sk.next)
+		sk.next = nil
+	}
 	l.unlockAndWake(l.poller.notify(sk))
 	return true
 }
@@ -75,9 +84,50 @@ func (l *Loop) readable(sk *socket) Callback {
 
 // serve runs req's handler on the loop; once the answer is made, whenever
 // that is, then runs on the loop too.
-func (l *Loop) serve(req *request, then func()) {
-	if then != nil {
-		req.rep.onFinish = then
+func (l *Loop) serve(sk *socket, req *request, then func()) {
+	req.rep.onFinish = func() {
+		l.answered = sk
+		if then != nil {
+			then()
+		}
 	}
 	req.cb.Fn()
+}
+
+// clientTurn bounds how long the loop steps aside after an answer when the
+// Go runtime has one processor (see yieldToClients).
+const clientTurn = time.Millisecond
+
+// yieldToClients lets the goroutines that write an answer, and a client in
+// the same process that reads it, run before the loop goes on, until the
+// client's next request on that connection has arrived or clientTurn has
+// passed. With two processors or more they run beside the loop, as a client
+// process runs on another core. With one, Go's scheduler would run them
+// only when the loop parks, up to 10 ms later, where the kernel wakes a
+// client process that waited for its answer at once, ahead of the server
+// that wrote it: a keep-alive client's next request would come too late to
+// cut in line, as it does in the real servers on one core.
+func (l *Loop) yieldToClients() {
+	sk := l.answered
+	l.answered = nil
+	if sk == nil || runtime.GOMAXPROCS(0) != 1 {
+		return
+	}
+	l.mu.Lock()
+	if sk.req != nil || sk.closed || sk.last {
+		l.mu.Unlock()
+		return
+	}
+	next := make(chan struct{})
+	sk.next = next
+	l.mu.Unlock()
+	t := time.NewTimer(clientTurn)
+	select {
+	case <-next:
+	case <-t.C:
+	}
+	t.Stop()
+	l.mu.Lock()
+	sk.next = nil
+	l.mu.Unlock()
 }

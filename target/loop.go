@@ -43,6 +43,7 @@ type Loop struct {
 	// many half steps must still run cold (see stepCost); loop only.
 	warmAt     time.Time
 	coldHalves int
+	answered   *socket // the callback running answered on it; loop only
 	gil        *GIL
 	monitor    *monitor
 }
@@ -173,6 +174,7 @@ func (l *Loop) run(cb Callback) {
 	l.monitor.begin(cb.Name, start)
 	l.spend(cb.steps)
 	cb.Fn()
+	l.yieldToClients()
 	l.spend(cb.steps)
 	l.monitor.ran(cb.Name, start, time.Now())
 }

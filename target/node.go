@@ -28,6 +28,6 @@ func (l *Loop) nodeAccept() {
 
 func (l *Loop) nodeRead(sk *socket) {
 	if req := l.take(sk); req != nil {
-		l.serve(req, nil)
+		l.serve(sk, req, nil)
 	}
 }

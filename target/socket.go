@@ -21,6 +21,9 @@ type socket struct {
 	last     bool     // taken over for a half-closed client: no request after this one
 	closed   bool
 	listener bool // the listening socket: ready while the backlog is not empty
+	// next, when set, is closed when the next request arrives (see
+	// Loop.yieldToClients).
+	next chan struct{}
 }
 
 // request is a request net/http has read: the callback that handles it and

@@ -66,7 +66,7 @@ func (l *Loop) tornadoReadable(sk *socket) {
 
 func (l *Loop) tornadoHandler(sk *socket, req *request) Callback {
 	return Callback{Name: req.cb.Name, steps: 1, Fn: func() {
-		l.serve(req, func() { l.Post(l.tornadoFinish(sk)) })
+		l.serve(sk, req, func() { l.Post(l.tornadoFinish(sk)) })
 	}}
 }
 
