@@ -40,6 +40,15 @@ func TestMainHandlerStarvation(t *testing.T) {
 			if status != http.StatusOK || body != MainBody {
 				t.Fatalf("MainHandler answered %d %q", status, body)
 			}
+			if !tc.starved {
+				// A free loop answers every probe; on a busy machine with a
+				// worker computing on one of two cores, the scheduler may
+				// still hold one back: the quickest of three says it all.
+				for range 2 {
+					_, _, again := get(t, c, srv.URL()+MainPath)
+					took = min(took, again)
+				}
+			}
 			if tc.starved && took < remaining*7/10 {
 				t.Errorf("MainHandler took %v, want >= 70%% of the %v left of ComplexHandler", took, remaining)
 			}
@@ -316,6 +325,8 @@ func TestStartRejectsBadConfig(t *testing.T) {
 	}{
 		{"unknown mode", Config{Mode: "threaded"}},
 		{"unknown work", Config{Work: "io"}},
+		{"unknown loop", Config{Loop: "uvloop"}},
+		{"the GIL on Node's loop", Config{Loop: Node, GIL: true}},
 		{"negative delay", Config{ComplexDelay: -time.Second}},
 		{"negative pool", Config{Pool: -1}},
 		{"bad address", Config{Addr: "127.0.0.1:notaport"}},
