@@ -25,7 +25,7 @@ func (f *targetFlags) register(fs *pflag.FlagSet, withMode bool) {
 	if withMode {
 		fs.StringVar(&f.mode, "mode", string(target.Blocking), "how ComplexHandler works: blocking, async or pooled")
 	}
-	fs.StringVar(&f.loop, "loop", string(target.Tornado), "event loop to model, down to accept and read: tornado (asyncio) or node (libuv)")
+	fs.StringVar(&f.loop, "loop", string(target.Tornado), "event loop to model, down to accept and read: tornado (asyncio) or node (libuv); go: no model, net/http accepts and reads in parallel (a fast baseline)")
 	fs.DurationVar(&f.complexDelay, "complex-delay", target.DefaultComplexDelay, "how long ComplexHandler works")
 	fs.IntVar(&f.pool, "pool", target.DefaultPool, "worker pool size in pooled mode (ThreadPoolExecutor(N))")
 	fs.StringVar(&f.work, "work", string(target.Sleep), "kind of work: sleep (blocking I/O) or cpu (busy computation)")

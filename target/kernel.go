@@ -9,12 +9,20 @@ import (
 // may be called from any goroutine.
 
 // newSocket returns a connection for the loop to learn of; net/http has
-// just accepted it.
-func (l *Loop) newSocket() *socket { return &socket{} }
+// just accepted it. The Go loop learns of none: it returns nil.
+func (l *Loop) newSocket() *socket {
+	if l.kind == Go {
+		return nil
+	}
+	return &socket{}
+}
 
 // connected queues sk in the listen backlog, to be accepted by a loop
 // callback. It reports false when the loop has been closed.
 func (l *Loop) connected(sk *socket) bool {
+	if sk == nil { // the Go loop: net/http has accepted it, nothing to model
+		return true
+	}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -25,9 +33,13 @@ func (l *Loop) connected(sk *socket) bool {
 }
 
 // arrived hands the loop a request net/http has read on sk; a loop callback
-// reads it when the loop's model of the runtime gets there. It reports false
-// when the loop has been closed.
+// reads it when the loop's model of the runtime gets there, or, on the Go
+// loop (sk nil), its handler is queued at once. It reports false when the
+// loop has been closed.
 func (l *Loop) arrived(sk *socket, req *request) bool {
+	if sk == nil {
+		return l.Post(req.cb)
+	}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -45,6 +57,9 @@ func (l *Loop) arrived(sk *socket, req *request) bool {
 // lastRequest says that sk carries no request after the one in flight: its
 // connection has been taken over to answer a half-closed client.
 func (l *Loop) lastRequest(sk *socket) {
+	if sk == nil {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	sk.last = true

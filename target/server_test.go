@@ -20,18 +20,22 @@ func TestMainHandlerStarvation(t *testing.T) {
 		name    string
 		mode    Mode
 		work    Work
+		loop    LoopKind
 		starved bool
 	}{
-		{"blocking sleep", Blocking, Sleep, true},
-		{"blocking cpu", Blocking, CPU, true},
-		{"async sleep", Async, Sleep, false},
-		{"async cpu: await does not help CPU work", Async, CPU, true},
-		{"pooled sleep", Pooled, Sleep, false},
-		{"pooled cpu without GIL", Pooled, CPU, false},
+		{"blocking sleep", Blocking, Sleep, Tornado, true},
+		{"blocking cpu", Blocking, CPU, Tornado, true},
+		{"async sleep", Async, Sleep, Tornado, false},
+		{"async cpu: await does not help CPU work", Async, CPU, Tornado, true},
+		{"pooled sleep", Pooled, Sleep, Tornado, false},
+		{"pooled cpu without GIL", Pooled, CPU, Tornado, false},
+		{"blocking sleep on Node's loop", Blocking, Sleep, Node, true},
+		{"blocking sleep on the Go loop", Blocking, Sleep, Go, true},
+		{"async sleep on the Go loop", Async, Sleep, Go, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, c := startTarget(t, Config{Mode: tc.mode, Work: tc.work, ComplexDelay: delay})
+			srv, c := startTarget(t, Config{Mode: tc.mode, Work: tc.work, Loop: tc.loop, ComplexDelay: delay})
 			sent := time.Now()
 			done := inBackground(t, c, srv.URL()+ComplexPath, 1)
 			time.Sleep(50 * time.Millisecond) // let the complex request reach the loop

@@ -21,6 +21,9 @@ type socketKey struct{}
 // its socket, and its requests find both.
 func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
 	sk := s.loop.newSocket()
+	if sk == nil {
+		return context.WithValue(ctx, connKey{}, c)
+	}
 	s.sockets.mu.Lock()
 	if s.sockets.of == nil {
 		s.sockets.of = make(map[net.Conn]*socket)
