@@ -195,6 +195,13 @@ func (l *Loop) spend(halves int) {
 	l.warmAt = time.Now()
 }
 
+// cold reports whether the loop's own steps run cold now: it has been away
+// from them for more than coolAfter, or has not yet run the cold ones
+// since it came back.
+func (l *Loop) cold() bool {
+	return l.coldHalves > 0 || time.Since(l.warmAt) > coolAfter
+}
+
 // Close stops the loop after the callback it is running, cancels pending
 // CallLater timers and makes Post refuse new callbacks. It is safe to call
 // more than once and from any goroutine.
