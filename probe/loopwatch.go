@@ -14,7 +14,11 @@ import (
 // run: the stalls, when they were and what held the loop, and the lag.
 type LoopWatch struct {
 	URL, Source, Runtime string
-	ThresholdMs          float64
+	// Format is the document's format (LoopFormat), Pid the server's
+	// process id, as the agent gave them.
+	Format      string
+	Pid         int
+	ThresholdMs float64
 	// OffsetMs is the agent's clock minus blockprobe's, estimated from the
 	// round trip of the quickest poll; the true offset is within
 	// ±UncertaintyMs of it (half that round trip).
@@ -134,6 +138,7 @@ func (lw *loopWatcher) poll() {
 		lw.w.UncertaintyMs = float64(rtt) / float64(time.Millisecond) / 2
 	}
 	lw.w.Source, lw.w.Runtime, lw.w.ThresholdMs = doc.Source, doc.Runtime, doc.ThresholdMs
+	lw.w.Format, lw.w.Pid = doc.Format, doc.Pid
 	if lw.first == nil {
 		lw.first = &doc
 	} else if lw.last != nil {

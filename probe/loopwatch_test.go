@@ -111,3 +111,29 @@ func TestLagBetween(t *testing.T) {
 		t.Error("a malformed histogram was read")
 	}
 }
+
+// The embedded target serves the agents' format, so the probe reads it as
+// it reads an agent: the block, its handler, on the run's clock.
+func TestLoopWatchReadsTheEmbeddedTarget(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Blocking, ComplexDelay: 300 * time.Millisecond})
+	o := options(base, 400*time.Millisecond)
+	o.LoopStatsURL, o.LoopPoll = base+target.DebugPath, 100*time.Millisecond
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := res.Loop
+	if w == nil || w.Lost != "" || w.Source != target.SourceEmbedded || w.Format != LoopFormat || w.Pid == 0 {
+		t.Fatalf("loop watch %+v: want the embedded target's document", w)
+	}
+	s, ok := w.Slowest()
+	if !ok || s.Handler != "ComplexHandler" || s.DurationMs < 250 {
+		t.Fatalf("stalls %+v: want ComplexHandler's 300ms block", w.Stalls)
+	}
+	if end := float64(res.Elapsed) / 1e6; s.StartMs < 0 || s.StartMs > end {
+		t.Errorf("the block starts at %.1fms, outside the run's %.1fms", s.StartMs, end)
+	}
+	if w.Heartbeats == 0 || w.LagMaxMs < 250 {
+		t.Errorf("lag max %.1fms over %d beats: want the block's lag", w.LagMaxMs, w.Heartbeats)
+	}
+}
