@@ -137,3 +137,24 @@ func TestLoopWatchReadsTheEmbeddedTarget(t *testing.T) {
 		t.Errorf("lag max %.1fms over %d beats: want the block's lag", w.LagMaxMs, w.Heartbeats)
 	}
 }
+
+func TestSharpenLag(t *testing.T) {
+	bounds := []float64{1, 10, 100, 1000}
+	tests := []struct {
+		name                    string
+		maxLag, p50, p99, stall float64
+		want                    [3]float64
+	}{
+		{"the stall is in the top bucket", 1000, 1, 1000, 600, [3]float64{600, 1, 600}},
+		{"the stall is below the top bucket", 1000, 1, 1000, 60, [3]float64{1000, 1, 1000}},
+		{"the stall is past the histogram", 100, 1, 10, 600, [3]float64{600, 1, 10}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, p50, p99 := sharpenLag(tc.maxLag, tc.p50, tc.p99, tc.stall, bounds)
+			if got := [3]float64{m, p50, p99}; got != tc.want {
+				t.Errorf("max, p50, p99 = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
