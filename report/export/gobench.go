@@ -73,11 +73,28 @@ func writeGobench(w io.Writer, runs []*report.Report, goos, goarch string) error
 				fmt.Fprintf(bw, "%s/%s/%s/%s 1 %.0f ns/op\n", row.bench, run, row.phase, st.Name, ns)
 			}
 		}
+		writeGobenchLoop(bw, run, r.Loop)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write benchmark report: %w", err)
 	}
 	return nil
+}
+
+// writeGobenchLoop writes the loop's figures the run has, as
+// "BenchmarkLoop/blocking/slowest_stall 1 5000310000 ns/op" and
+// "BenchmarkLoop/blocking/stalls 1 3 stalls".
+func writeGobenchLoop(w io.Writer, run string, l *report.Loop) {
+	for _, st := range report.LoopStatistics {
+		v, missing := st.OfLoop(l)
+		switch {
+		case missing != "":
+		case st.Latency():
+			fmt.Fprintf(w, "BenchmarkLoop/%s/%s 1 %.0f ns/op\n", run, st.Name, math.Round(v*1e6))
+		default:
+			fmt.Fprintf(w, "BenchmarkLoop/%s/%s 1 %.0f %s\n", run, st.Name, v, st.Name)
+		}
+	}
 }
 
 // benchName makes a run name safe as a sub-benchmark name: letters, digits,

@@ -138,6 +138,7 @@ func TestMarkdownGolden(t *testing.T) {
 	}{
 		{"blocking_starved", []*report.Report{fixture.Report(t, "blocking_starved")}},
 		{"external_errors", []*report.Report{fixture.Report(t, "external_errors")}},
+		{"external_agent", []*report.Report{fixture.Report(t, "external_agent")}},
 		{"compare", fixture.Compare(t)},
 	}
 	for _, tc := range tests {
