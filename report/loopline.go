@@ -134,7 +134,7 @@ func StallLines(l *Loop, n int) []string {
 	if l == nil || len(l.Stalls) == 0 {
 		return nil
 	}
-	shown := longestStalls(l.Stalls, n)
+	shown := LongestStalls(l.Stalls, n)
 	lines := make([]string, 0, len(shown)+1)
 	for _, s := range shown {
 		lines = append(lines, StallLine(s))
@@ -145,8 +145,8 @@ func StallLines(l *Loop, n int) []string {
 	return lines
 }
 
-// longestStalls are the n longest of stalls, in the order they began.
-func longestStalls(stalls []Stall, n int) []Stall {
+// LongestStalls are the n longest of stalls, in the order they began.
+func LongestStalls(stalls []Stall, n int) []Stall {
 	if len(stalls) <= n {
 		return stalls
 	}
@@ -193,8 +193,8 @@ func slowestStall(l *Loop, terse bool) string {
 	return out
 }
 
-// maxStallLines bounds the stalls a report lists in words.
-const maxStallLines = 5
+// MaxStallLines bounds the stalls a report lists in words.
+const MaxStallLines = 5
 
 // LoopLines are the loop's lines of a report: the Loop line, the agent
 // that gave it, and the longest stalls. (Without loop figures, a note says
@@ -209,7 +209,7 @@ func LoopLines(r *Report) []string {
 		lines = append(lines, line)
 	}
 	if l.FromAgent() || len(l.Stalls) > 1 {
-		for _, s := range StallLines(l, maxStallLines) {
+		for _, s := range StallLines(l, MaxStallLines) {
 			lines = append(lines, "  "+s)
 		}
 	}
