@@ -81,18 +81,14 @@ func writeGobench(w io.Writer, runs []*report.Report, goos, goarch string) error
 	return nil
 }
 
-// writeGobenchLoop writes the loop's figures the run has, as
-// "BenchmarkLoop/blocking/slowest_stall 1 5000310000 ns/op" and
-// "BenchmarkLoop/blocking/stalls 1 3 stalls".
+// writeGobenchLoop writes the loop's durations the run has, as
+// "BenchmarkLoop/blocking/slowest_stall 1 5000310000 ns/op". Every line is
+// in ns/op, as tools that read these lines expect, so the stall count is
+// left out.
 func writeGobenchLoop(w io.Writer, run string, l *report.Loop) {
 	for _, st := range report.LoopStatistics {
-		v, missing := st.OfLoop(l)
-		switch {
-		case missing != "":
-		case st.Latency():
+		if v, missing := st.OfLoop(l); missing == "" && st.Latency() {
 			fmt.Fprintf(w, "BenchmarkLoop/%s/%s 1 %.0f ns/op\n", run, st.Name, math.Round(v*1e6))
-		default:
-			fmt.Fprintf(w, "BenchmarkLoop/%s/%s 1 %.0f %s\n", run, st.Name, v, st.Name)
 		}
 	}
 }

@@ -37,7 +37,7 @@ func TestWriteGobench(t *testing.T) {
 	}
 	// 3 endpoints and phases x 5 statistics for each run, but the
 	// interrupted run answered only its baseline; and 4 loop figures for
-	// each run with loop figures (the stall count is in no fixture).
+	// each run with loop figures.
 	if want := 15 + 15 + 15 + 5 + 3*4; len(values) != want {
 		t.Errorf("%d benchmark lines, want %d", len(values), want)
 	}
