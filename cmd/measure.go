@@ -100,7 +100,7 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	case err != nil: // unreachable, an unusable answer: the target's side
 		return nil, withCode(ExitTarget, err)
 	}
-	loop, heartbeats := loopOf(srv)
+	loop, heartbeats := loopOf(srv, res)
 	if stream != nil {
 		err := stream.w.Finish(res, loop)
 		if cerr := stream.f.Close(); err == nil && cerr != nil {

@@ -19,6 +19,7 @@ type LoopDoc struct {
 	Format              string       `json:"format"`
 	Source              string       `json:"source"`
 	Runtime             string       `json:"runtime"`
+	Pid                 int          `json:"pid"`
 	NowMs               float64      `json:"now_ms"`
 	ThresholdMs         float64      `json:"threshold_ms"`
 	SlowestCallbackMs   float64      `json:"slowest_callback_ms"`

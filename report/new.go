@@ -71,7 +71,8 @@ func noLoopNote(tgt string) string {
 	if tgt == TargetEmbedded {
 		return "loop figures were not collected"
 	}
-	return "loop figures are unavailable for external targets"
+	return fmt.Sprintf("no loop agent answered at the target's /debug/loop, so no handler is named; run the server under one (`%s`, or `%s`) and add --loop-stats with the agent's URL, port 9999, path /debug/loop",
+		AgentCommands[0], AgentCommands[1])
 }
 
 func newStats(s probe.Stats) Stats {

@@ -195,5 +195,9 @@ func (s *Server) serveDebug(w http.ResponseWriter, r *http.Request) {
 	}
 	s.conns.closeWhenDraining(w)
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(s.Stats())
+	_ = json.NewEncoder(w).Encode(s.LoopDoc())
 }
+
+// LoopDoc returns the loop's document in format LoopFormat, as GET
+// /debug/loop serves it: the figures of Stats with the stalls.
+func (s *Server) LoopDoc() LoopDoc { return s.loop.monitor.doc(s.Stats()) }

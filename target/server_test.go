@@ -352,3 +352,62 @@ func TestStartReportsAddressInUse(t *testing.T) {
 		t.Errorf("second Start on %s: %v, want address in use", first.Addr(), err)
 	}
 }
+
+// /debug/loop speaks the loop agents' format, so blockprobe reads the
+// embedded target as it reads an agent: the stall, its handler and when.
+func TestDebugLoopServesTheAgentFormat(t *testing.T) {
+	const delay = 150 * time.Millisecond
+	srv, c := startTarget(t, Config{Mode: Blocking, ComplexDelay: delay})
+	before := float64(time.Now().UnixNano()) / 1e6
+	<-inBackground(t, c, srv.URL()+ComplexPath, 1)
+	status, body, _ := get(t, c, srv.URL()+DebugPath)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", DebugPath, status)
+	}
+	var doc LoopDoc
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatalf("decoding %s: %v\n%s", DebugPath, err, body)
+	}
+	if doc.Format != LoopFormat || doc.Source != SourceEmbedded || doc.Pid == 0 || doc.NowMs < before || doc.ThresholdMs != 20 {
+		t.Errorf("document head %q %q pid %d now %.0f threshold %v", doc.Format, doc.Source, doc.Pid, doc.NowMs, doc.ThresholdMs)
+	}
+	if doc.StallsTotal != 1 || len(doc.Stalls) != 1 {
+		t.Fatalf("stalls_total %d, stalls %+v: want the one ComplexHandler block", doc.StallsTotal, doc.Stalls)
+	}
+	s := doc.Stalls[0]
+	if s.Handler != "ComplexHandler" || s.DurationMs < ms(delay)*0.9 || s.StartMs < before || s.Ongoing {
+		t.Errorf("stall %+v, want ComplexHandler for about %v after %.0f", s, delay, before)
+	}
+	h := doc.LagHistogram
+	var beats uint64
+	for _, n := range h.Counts {
+		beats += n
+	}
+	if len(h.BoundsMs) != 61 || h.BoundsMs[0] != 0.1 || h.BoundsMs[1] != 0.126 || h.BoundsMs[60] != 100000 || len(h.Counts) != 62 || beats == 0 {
+		t.Errorf("lag histogram: %d bounds %v..., %d counts, %d beats", len(h.BoundsMs), h.BoundsMs[:2], len(h.Counts), beats)
+	}
+}
+
+// A stall read while it lasts is listed, ongoing: the loop is blocked now.
+func TestDebugLoopListsTheStallGoingOn(t *testing.T) {
+	const delay = 400 * time.Millisecond
+	srv, c := startTarget(t, Config{Mode: Blocking, ComplexDelay: delay})
+	done := inBackground(t, c, srv.URL()+ComplexPath, 1)
+	time.Sleep(150 * time.Millisecond)
+	doc := srv.LoopDoc()
+	<-done
+	if n := len(doc.Stalls); n != 1 || !doc.Stalls[0].Ongoing || doc.Stalls[0].Handler != "ComplexHandler" {
+		t.Fatalf("stalls while blocked: %+v, want one ongoing in ComplexHandler", doc.Stalls)
+	}
+}
+
+// The ring keeps the last stalls and counts every one, as the agents do.
+func TestStallRingIsBounded(t *testing.T) {
+	var r stallRing
+	for i := range maxStalls + 10 {
+		r.add(Stall{StartMs: float64(i)})
+	}
+	if r.total != maxStalls+10 || len(r.stalls) != maxStalls || r.stalls[0].StartMs != 10 || r.stalls[maxStalls-1].StartMs != maxStalls+9 {
+		t.Errorf("ring: total %d, %d kept, first %v last %v", r.total, len(r.stalls), r.stalls[0].StartMs, r.stalls[len(r.stalls)-1].StartMs)
+	}
+}

@@ -73,11 +73,24 @@ func writeGobench(w io.Writer, runs []*report.Report, goos, goarch string) error
 				fmt.Fprintf(bw, "%s/%s/%s/%s 1 %.0f ns/op\n", row.bench, run, row.phase, st.Name, ns)
 			}
 		}
+		writeGobenchLoop(bw, run, r.Loop)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write benchmark report: %w", err)
 	}
 	return nil
+}
+
+// writeGobenchLoop writes the loop's durations the run has, as
+// "BenchmarkLoop/blocking/slowest_stall 1 5000310000 ns/op". Every line is
+// in ns/op, as tools that read these lines expect, so the stall count is
+// left out.
+func writeGobenchLoop(w io.Writer, run string, l *report.Loop) {
+	for _, st := range report.LoopStatistics {
+		if v, missing := st.OfLoop(l); missing == "" && st.Latency() {
+			fmt.Fprintf(w, "BenchmarkLoop/%s/%s 1 %.0f ns/op\n", run, st.Name, math.Round(v*1e6))
+		}
+	}
 }
 
 // benchName makes a run name safe as a sub-benchmark name: letters, digits,

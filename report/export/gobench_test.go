@@ -36,8 +36,9 @@ func TestWriteGobench(t *testing.T) {
 		values[name] = strings.Fields(rest)[1]
 	}
 	// 3 endpoints and phases x 5 statistics for each run, but the
-	// interrupted run answered only its baseline.
-	if want := 15 + 15 + 15 + 5; len(values) != want {
+	// interrupted run answered only its baseline; and 4 loop figures for
+	// each run with loop figures.
+	if want := 15 + 15 + 15 + 5 + 3*4; len(values) != want {
 		t.Errorf("%d benchmark lines, want %d", len(values), want)
 	}
 	ns := func(ms float64) string { return strconv.FormatFloat(math.Round(ms*1e6), 'f', 0, 64) }
@@ -50,6 +51,9 @@ func TestWriteGobench(t *testing.T) {
 		{"BenchmarkMain/staging/loaded/p90", ns(ext.Main.Loaded.P90Ms)},
 		{"BenchmarkMain/blocking_cut_short/baseline/p99", ns(runs[3].Endpoints.Main.Baseline.P99Ms)},
 		{"BenchmarkMain/blocking_cut_short/loaded/p99", ""},
+		{"BenchmarkLoop/blocking/slowest_stall", ns(runs[0].Loop.SlowestCallbackMs)},
+		{"BenchmarkLoop/async/lag_p99", ns(runs[1].Loop.LagP99Ms)},
+		{"BenchmarkLoop/staging/lag_p99", ""}, // no loop agent
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

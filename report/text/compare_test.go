@@ -23,7 +23,7 @@ func TestWriteCompareText(t *testing.T) {
 		{"verdict line", "blocking: ", []string{"MainHandler STARVED: p99 4.93s"}},
 		{"labelled verdict line", "staging: ", []string{"3/40 probes"}},
 		{"scenario differs per run", "staging: baseline", []string{"2 workers x GET /slow"}},
-		{"note for one run", "Note: staging: ", []string{"loop figures are unavailable"}},
+		{"note for one run", "Note: staging: ", []string{"no loop agent answered"}},
 		{"partial", "PARTIAL: blocking cut/short: ", []string{"interrupted"}},
 	}
 	for _, tc := range tests {

@@ -40,8 +40,8 @@ func WriteText(w io.Writer, r *report.Report) error {
 	}
 	fmt.Fprintln(bw)
 	fmt.Fprintln(bw, report.VerdictLine(r.Verdict))
-	if r.Loop != nil {
-		fmt.Fprintln(bw, report.LoopLine(r.Loop))
+	for _, line := range report.LoopLines(r) {
+		fmt.Fprintln(bw, line)
 	}
 	for _, w := range report.Warnings(r) {
 		fmt.Fprintln(bw, w)
