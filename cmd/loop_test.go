@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 	"github.com/blockprobe/blockprobe/probe"
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/target"
@@ -150,8 +151,8 @@ func TestAgentLoop(t *testing.T) {
 // let go are counted.
 func TestEmbeddedLoop(t *testing.T) {
 	started := time.Unix(1000, 0)
-	doc := target.LoopDoc{ThresholdMs: 20, StallsTotal: 3, LoopStats: target.LoopStats{SlowestCallbackMs: 500, SlowestHandler: "ComplexHandler"},
-		Stalls: []target.Stall{{StartMs: 1000_250, DurationMs: 500, Handler: "ComplexHandler"}, {StartMs: 1000_900, DurationMs: 30, Ongoing: true, Handler: "ComplexHandler"}}}
+	doc := target.LoopDoc{LoopStats: target.LoopStats{SlowestCallbackMs: 500, SlowestHandler: "ComplexHandler"}, Doc: loopdoc.Doc{ThresholdMs: 20, StallsTotal: 3,
+		Stalls: []target.Stall{{StartMs: 1000_250, DurationMs: 500, Handler: "ComplexHandler"}, {StartMs: 1000_900, DurationMs: 30, Ongoing: true, Handler: "ComplexHandler"}}}}
 	l := embeddedLoop(doc, started)
 	if l.Source != report.SourceEmbedded || l.Agent != nil || l.ThresholdMs != 20 || l.StallsOver != 3 || l.MissedStalls != 1 || l.SlowestHandler != "ComplexHandler" {
 		t.Errorf("loop %+v", l)

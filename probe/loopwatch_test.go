@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 	"github.com/blockprobe/blockprobe/target"
 )
 
@@ -32,8 +33,8 @@ func (a *fakeAgent) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	}
 	now := time.Now()
 	ms := func(t time.Time) float64 { return epochMs(t.Add(a.skew)) }
-	doc := LoopDoc{Format: LoopFormat, Source: "agent-test", NowMs: ms(now), ThresholdMs: 20,
-		LagHistogram: LagHistogram{BoundsMs: []float64{1, 10, 100, 1000}, Counts: []uint64{0, 0, 0, 0, 0}}}
+	doc := LoopDoc{Doc: loopdoc.Doc{Format: LoopFormat, Source: "agent-test", NowMs: ms(now), ThresholdMs: 20,
+		LagHistogram: LagHistogram{BoundsMs: []float64{1, 10, 100, 1000}, Counts: []uint64{0, 0, 0, 0, 0}}}}
 	beats := uint64(now.Sub(a.started) / (10 * time.Millisecond))
 	doc.LagHistogram.Counts[0] = beats // every heartbeat on time ...
 	if at := a.started.Add(a.stallAt); now.After(at) {

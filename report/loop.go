@@ -1,7 +1,9 @@
 package report
 
+import "github.com/blockprobe/blockprobe/internal/loopdoc"
+
 // The loop figures are the report's own: the "loop" and "lag_samples"
-// members of the JSON report (DESIGN §5) are part of its contract, read
+// members of the JSON report are part of its contract, read
 // alike from the embedded target, a loop agent or a saved file. Whoever
 // measures a loop converts its figures into these once.
 
@@ -68,24 +70,14 @@ type LoopAgent struct {
 }
 
 // Stall is a time the loop was held past the threshold: when, from the
-// start of the run, for how long, and what held it.
-type Stall struct {
-	StartMs    float64 `json:"start_ms"`
-	DurationMs float64 `json:"duration_ms"`
-	Ongoing    bool    `json:"ongoing,omitempty"` // still going on when last read
-	Handler    string  `json:"handler"`           // "BlockingComplexHandler.get", "GET /complex"
-	Request    string  `json:"request,omitempty"` // "GET /complex"
-	// Frames are places in the server's own code, innermost first.
-	Frames []Frame `json:"frames,omitempty"`
-}
-
-// Frame is a line of the server's code that held the loop.
-type Frame struct {
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Function string `json:"function"`
-	Code     string `json:"code"`
-}
+// start of the run, for how long, and what held it (frames innermost
+// first). Frame is a line of the server's code that held the loop. Both
+// are the loop document's own (blockprobe-loop/1), placed on the run's
+// clock.
+type (
+	Stall = loopdoc.Stall
+	Frame = loopdoc.Frame
+)
 
 // FromAgent says whether a loop agent gave l.
 func (l *Loop) FromAgent() bool { return l.Source == SourceAgent }

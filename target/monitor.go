@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 )
 
 // HeartbeatInterval is how often the loop measures its own lag, as Node's
@@ -44,7 +46,7 @@ func newMonitor() *monitor {
 	return &monitor{
 		since:     time.Now(),
 		lag:       hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3),
-		lagCounts: make([]uint64, len(lagBoundsMs)+1),
+		lagCounts: make([]uint64, len(loopdoc.BoundsMs)+1),
 	}
 }
 
@@ -85,7 +87,7 @@ func (m *monitor) heartbeat(at time.Time, lag time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_ = m.lag.RecordValue(max(int64(lag/time.Microsecond), 1))
-	m.lagCounts[lagBucket(ms(lag))]++
+	m.lagCounts[loopdoc.Bucket(ms(lag))]++
 	if len(m.lagSamples) < maxLagSamples {
 		m.lagSamples = append(m.lagSamples, LagSample{AtMs: ms(at.Sub(m.since)), LagMs: ms(lag)})
 	}
