@@ -27,14 +27,7 @@ const (
 var Modes = []Mode{Blocking, Async, Pooled}
 
 // ParseMode checks a --mode value.
-func ParseMode(s string) (Mode, error) {
-	for _, m := range Modes {
-		if string(m) == s {
-			return m, nil
-		}
-	}
-	return "", fmt.Errorf("unknown mode %q (want blocking, async or pooled)", s)
-}
+func ParseMode(s string) (Mode, error) { return choose("mode", s, Modes...) }
 
 // Defaults of the embedded target, as in the article the project began from.
 const (

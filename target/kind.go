@@ -1,7 +1,6 @@
 package target
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -44,14 +43,7 @@ const (
 var LoopKinds = []LoopKind{Tornado, Node, Go}
 
 // ParseLoopKind checks a --loop value.
-func ParseLoopKind(s string) (LoopKind, error) {
-	for _, k := range LoopKinds {
-		if string(k) == s {
-			return k, nil
-		}
-	}
-	return "", fmt.Errorf("unknown loop %q (want tornado, node or go)", s)
-}
+func ParseLoopKind(s string) (LoopKind, error) { return choose("loop", s, LoopKinds...) }
 
 // stepCost is the CPU time the runtime's own code spends on one step of a
 // request: an accept, a read, a coroutine resumed, a handler dispatched and
