@@ -73,32 +73,25 @@ run() {
   echo "$name $form $rps $p99 $us" | tee -a "$results"
 }
 
+# pair NAME CMD...: CMD without its agent, then under it. CMD is the
+# server's script and arguments; the agent's command line goes in front.
+pair() {
+  local name=$1
+  shift
+  if [ "$name" = node ]; then
+    run "$name" plain node "$@"
+    BLOCKPROBE_AGENT=127.0.0.1:$agent_port run "$name" agent node -r ./agents/node/blockprobe-agent.js "$@"
+  else
+    run "$name" plain $py "$@"
+    run "$name" agent $py agents/python/blockprobe_agent.py --port $agent_port -- "$@"
+  fi
+}
+
 for round in $(seq "$rounds"); do
   echo "== round $round" >&2
-  for form in plain agent; do
-    if [ "$form" = agent ]; then
-      run tornado agent $py agents/python/blockprobe_agent.py --port $agent_port -- \
-        examples/tornado/server.py --mode async --port $port
-    else
-      run tornado plain $py examples/tornado/server.py --mode async --port $port
-    fi
-  done
-  for form in plain agent; do
-    if [ "$form" = agent ]; then
-      run asyncio agent $py agents/python/blockprobe_agent.py --port $agent_port -- \
-        examples/asyncio/server.py --mode async --port $port
-    else
-      run asyncio plain $py examples/asyncio/server.py --mode async --port $port
-    fi
-  done
-  for form in plain agent; do
-    if [ "$form" = agent ]; then
-      BLOCKPROBE_AGENT=127.0.0.1:$agent_port run node agent node -r ./agents/node/blockprobe-agent.js \
-        examples/node/server.js --mode async --port $port
-    else
-      run node plain node examples/node/server.js --mode async --port $port
-    fi
-  done
+  pair tornado examples/tornado/server.py --mode async --port $port
+  pair asyncio examples/asyncio/server.py --mode async --port $port
+  pair node examples/node/server.js --mode async --port $port
 done
 
 # Medians per server and form, and the agent's cost relative to plain.

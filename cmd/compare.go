@@ -45,10 +45,7 @@ runs measured so far are still printed).`,
   blockprobe compare --format markdown >> "$GITHUB_STEP_SUMMARY"
   blockprobe compare --target before=http://127.0.0.1:8001 --target after=http://127.0.0.1:8002 --duration 5s`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			o.Command = commandLine()
-			return o.Run(c.Context(), c.Flags())
-		},
+		RunE: measuring(&o.Command, o),
 	}
 	f := c.Flags()
 	o.Target.register(f, false)

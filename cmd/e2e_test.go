@@ -287,11 +287,15 @@ func TestRunExpectations(t *testing.T) {
 	}
 }
 
+// badInput is a command line that must be refused before anything is
+// measured.
+type badInput struct {
+	name string
+	args []string
+}
+
 func TestBadInputIsOneLineAndExit2(t *testing.T) {
-	cases := []struct {
-		name string
-		args []string
-	}{
+	checkRefused(t, []badInput{
 		{"unknown mode", []string{"run", "--mode", "threaded"}},
 		{"unknown work", []string{"run", "--work", "io"}},
 		{"negative delay", []string{"run", "--complex-delay", "-1s"}},
@@ -343,7 +347,13 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"stages and duration", []string{"run", "--stages", "1s:1,1s:2", "--duration", "2s"}},
 		{"stages and load rate", []string{"run", "--stages", "1s:1,1s:2", "--load-rate", "3"}},
 		{"too many stages", []string{"run", "--stages", strings.Repeat("10ms:1,", 100) + "10ms:1"}},
-	}
+	})
+}
+
+// checkRefused runs each command line and wants it refused at once: exit 2
+// and one line on stderr, never a stack trace.
+func checkRefused(t *testing.T, cases []badInput) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -165,8 +165,8 @@ func TestHeadersMethodAndBodyReachTheTarget(t *testing.T) {
 	if s := <-got; s != (seen{"POST", "s3cret", `{"n":5}`}) {
 		t.Errorf("ComplexHandler got %+v", s)
 	}
-	if !strings.Contains(res.stdout, "loop figures are unavailable") {
-		t.Errorf("external report does not say loop figures are unavailable:\n%s", res.stdout)
+	if !strings.Contains(res.stdout, "no loop agent answered") {
+		t.Errorf("external report does not say no loop agent answered:\n%s", res.stdout)
 	}
 }
 

@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"math"
+	"time"
 
+	"github.com/blockprobe/blockprobe/probe"
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/target"
 )
@@ -11,13 +13,62 @@ import (
 // own types for them. They meet here, once, field by field, so that a field
 // renamed in the target breaks the build instead of the report's contract.
 
-// loopOf reads the loop figures and heartbeats of the embedded target srv
-// for the report of the run it served; nil for an external target.
-func loopOf(srv *target.Server) (*report.Loop, []report.LagSample) {
-	if srv == nil {
-		return nil, nil
+// loopOf reads the loop figures of the run res: the embedded target srv's
+// own, with its heartbeats, or what a loop agent said (res.Loop); nil for
+// an external target without an agent.
+func loopOf(srv *target.Server, res *probe.Result) (*report.Loop, []report.LagSample) {
+	switch {
+	case srv != nil:
+		return embeddedLoop(srv.LoopDoc(), res.Started), lagSamples(srv.Loop().LagSamples())
+	case res.Loop != nil:
+		return agentLoop(res.Loop, res.Elapsed), nil
 	}
-	return loopFigures(srv.Stats()), lagSamples(srv.Loop().LagSamples())
+	return nil, nil
+}
+
+// embeddedLoop converts the embedded target's document, read at the end of
+// the run that started at started: its figures, and its stalls (callbacks
+// longer than target.StallThreshold) on the run's clock.
+func embeddedLoop(doc target.LoopDoc, started time.Time) *report.Loop {
+	l := loopFigures(doc.LoopStats)
+	l.Source, l.ThresholdMs = report.SourceEmbedded, doc.ThresholdMs
+	origin := float64(started.UnixNano()) / 1e6
+	for _, s := range doc.Stalls {
+		l.Stalls = append(l.Stalls, report.Stall{StartMs: report.RoundMs(s.StartMs - origin), DurationMs: report.RoundMs(s.DurationMs),
+			Ongoing: s.Ongoing, Handler: s.Handler, Request: s.Request})
+	}
+	// The window starts with the run (ResetStats), so every stall counted
+	// is the run's; the ring keeps the last of them.
+	l.StallsOver, l.MissedStalls = doc.StallsTotal, doc.StallsTotal-len(doc.Stalls)
+	return l
+}
+
+// agentLoop converts what a loop agent said of a run that lasted elapsed.
+// The slowest stall is the slowest callback; without one, the largest lag,
+// as the agents say it (agents/README.md).
+func agentLoop(w *probe.LoopWatch, elapsed time.Duration) *report.Loop {
+	l := &report.Loop{
+		Source: report.SourceAgent,
+		Agent: &report.LoopAgent{URL: w.URL, Format: w.Format, Source: w.Source, Runtime: w.Runtime, Pid: w.Pid,
+			ClockOffsetMs: report.RoundMs(w.OffsetMs), ClockUncertaintyMs: report.RoundMs(w.UncertaintyMs), PollEveryMs: ms(w.Every),
+			Polls: w.Polls, FailedPolls: w.Failures, Heartbeats: w.Heartbeats},
+		WindowMs: ms(elapsed), LagP50Ms: report.RoundMs(w.LagP50Ms), LagP99Ms: report.RoundMs(w.LagP99Ms), LagMaxMs: report.RoundMs(w.LagMaxMs),
+		BusyFraction: roundFraction(w.BusyFraction), ThresholdMs: w.ThresholdMs, Lost: w.Lost,
+		StallsOver: len(w.Stalls) + w.Missed, MissedStalls: w.Missed,
+	}
+	for _, s := range w.Stalls {
+		st := report.Stall{StartMs: report.RoundMs(s.StartMs), DurationMs: report.RoundMs(s.DurationMs), Ongoing: s.Ongoing, Handler: s.Handler, Request: s.Request}
+		for _, f := range s.Frames {
+			st.Frames = append(st.Frames, report.Frame{File: f.File, Line: f.Line, Function: f.Function, Code: f.Code})
+		}
+		l.Stalls = append(l.Stalls, st)
+	}
+	if s, ok := w.Slowest(); ok {
+		l.SlowestCallbackMs, l.SlowestHandler, l.SlowestStillRunning = report.RoundMs(s.DurationMs), s.Handler, s.Ongoing
+	} else {
+		l.SlowestCallbackMs = l.LagMaxMs
+	}
+	return l
 }
 
 func loopFigures(st target.LoopStats) *report.Loop {
@@ -26,9 +77,7 @@ func loopFigures(st target.LoopStats) *report.Loop {
 		WindowMs: ms(st.WindowMs), Callbacks: st.Callbacks,
 		SlowestCallbackMs: ms(st.SlowestCallbackMs), SlowestHandler: st.SlowestHandler, SlowestStillRunning: st.SlowestStillRunning,
 		LagP50Ms: ms(st.LagP50Ms), LagP99Ms: ms(st.LagP99Ms), LagMaxMs: ms(st.LagMaxMs),
-		// A share of the window: to one part in 10,000, beyond which the
-		// window's own edges blur it.
-		BusyFraction: math.Round(st.BusyFraction*1e4) / 1e4, LongestQueue: st.LongestQueue,
+		BusyFraction: roundFraction(st.BusyFraction), LongestQueue: st.LongestQueue,
 	}
 	if p := st.Pool; p != nil {
 		l.Pool = &report.Pool{Size: p.Size, Busy: p.Busy, MaxBusy: p.MaxBusy, Queued: p.Queued,
@@ -51,3 +100,7 @@ func lagSamples(in []target.LagSample) []report.LagSample {
 	}
 	return out
 }
+
+// roundFraction rounds a share of the loop's window to one part in 10,000,
+// beyond which the window's own edges blur it.
+func roundFraction(f float64) float64 { return math.Round(f*1e4) / 1e4 }

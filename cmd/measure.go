@@ -101,7 +101,7 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	case err != nil: // unreachable, an unusable answer: the target's side
 		return nil, withCode(ExitTarget, err)
 	}
-	loop, heartbeats := loopOf(srv)
+	loop, heartbeats := loopOf(srv, res)
 	if stream != nil {
 		err := stream.w.Finish(res, loop)
 		if cerr := stream.f.Close(); err == nil && cerr != nil {
@@ -113,6 +113,9 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	}
 	rep := report.New(m.meta(s, res), res, loop)
 	rep.LagSamples = heartbeats
+	if line := report.LateLine(rep); line != "" {
+		fmt.Fprintf(m.io.ErrOut, "blockprobe: %s\n", line)
+	}
 	return rep, nil
 }
 
@@ -135,7 +138,11 @@ func (m *measurement) meta(s subject, res *probe.Result) report.Meta {
 			StarveThresholdMs: ms(sc.starveThreshold),
 			MainPath:          s.mainPath,
 			ComplexPath:       s.cplxPath,
+			Shard:             sc.shard.String(),
 		},
+	}
+	if !sc.startAt.IsZero() {
+		meta.Config.StartAt = sc.startAt.UTC().Format(time.RFC3339Nano)
 	}
 	if s.external() {
 		meta.Mode, meta.Target = "external", probe.RedactURLs(s.url)

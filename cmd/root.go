@@ -72,6 +72,7 @@ Exit codes:
 		NewCmdSweep(io),
 		NewCmdDiff(io),
 		NewCmdReport(io),
+		NewCmdMerge(io),
 		NewCmdServe(io),
 		NewCmdVersion(io),
 		NewCmdMan(io),

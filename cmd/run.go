@@ -23,6 +23,7 @@ type RunOptions struct {
 	MainPath    string
 	ComplexPath string
 	Expect      []string
+	Shard       shardFlags
 }
 
 // NewCmdRun builds `blockprobe run`.
@@ -58,15 +59,13 @@ partial report is still printed).`,
   blockprobe run --mode blocking --format html -o report.html
   blockprobe run --target http://127.0.0.1:8888 --duration 10s --expect not-starved`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			o.Command = commandLine()
-			return o.Run(c.Context(), c.Flags())
-		},
+		RunE: measuring(&o.Command, o),
 	}
 	f := c.Flags()
 	o.register(f)
 	o.Output.registerResults(f)
 	o.Output.registerTimeline(f)
+	o.Shard.register(f)
 	f.StringSliceVar(&o.Expect, "expect", nil, "exit 1 unless these hold: starved, not-starved or a threshold like main.loaded.p99<100ms (repeatable, comma-separated)")
 	return c
 }
@@ -86,6 +85,9 @@ func (o *RunOptions) register(f *pflag.FlagSet) {
 func (o *RunOptions) Run(ctx context.Context, fs *pflag.FlagSet) error {
 	s, err := o.subject(fs)
 	if err != nil {
+		return err
+	}
+	if err := o.Shard.resolve(fs, &o.Scenario, s.external()); err != nil {
 		return err
 	}
 	if err := o.Output.decideTimeline(o.IO, fs.Changed("timeline")); err != nil {
@@ -155,6 +157,20 @@ func checkPaths(paths ...string) error {
 		}
 	}
 	return nil
+}
+
+// measurer is the options of a command that measures: run, compare, sweep.
+type measurer interface {
+	Run(ctx context.Context, flags *pflag.FlagSet) error
+}
+
+// measuring is the RunE of a command that measures: it records the command
+// line (for the report) in *command, then runs.
+func measuring(command *string, m measurer) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, _ []string) error {
+		*command = commandLine()
+		return m.Run(c.Context(), c.Flags())
+	}
 }
 
 // commandLine is the command as the user typed it, for the report, with

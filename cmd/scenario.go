@@ -41,6 +41,8 @@ type scenarioFlags struct {
 
 	header   http.Header // parsed from headers by validate
 	bodyData []byte      // from body or bodyFile
+	shard    probe.Shard // set by run's shardFlags
+	startAt  time.Time
 }
 
 // checkedElsewhere stands for the URLs when the scenario's other options
@@ -211,5 +213,7 @@ func (f *scenarioFlags) options(mainURL, complexURL string) probe.Options {
 		Insecure:        f.insecure,
 		MaxBody:         int64(f.maxBody),
 		LoopStatsURL:    f.loopStats,
+		Shard:           f.shard,
+		StartAt:         f.startAt,
 	}
 }

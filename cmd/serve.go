@@ -27,7 +27,9 @@ func NewCmdServe(io IOStreams) *cobra.Command {
 		Use:   "serve",
 		Short: "Run the embedded event-loop target alone, for labs and other tools",
 		Long: `Serve runs the embedded target: an HTTP server whose handlers all run on one
-event-loop goroutine, as in Tornado, asyncio or Node.
+event-loop goroutine, as in Tornado, asyncio or Node. --loop picks whose
+loop it models down to accept and read: a blocked loop accepts and reads
+nothing, and each runtime orders accept, read and handlers its own way.
 
   GET /            MainHandler: answers at once
   GET /complex     ComplexHandler: works for --complex-delay, as --mode says
@@ -37,6 +39,7 @@ It serves until Ctrl-C (or SIGTERM), then stops accepting connections and
 answers the requests already accepted for up to --drain; those still
 waiting then get a 503 with Connection: close. It exits 0.`,
 		Example: `  blockprobe serve --mode blocking --addr 127.0.0.1:8888
+  blockprobe serve --mode blocking --loop node
   blockprobe serve --mode pooled --pool 5 --work cpu --gil`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {

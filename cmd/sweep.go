@@ -74,10 +74,7 @@ Exit codes: 0 done (and --expect met), 1 --expect not met, 2 bad usage,
   blockprobe sweep --mode pooled --complex-delay 200ms --find-max concurrency --between 1,32 --slo 'complex.loaded.p99<300ms' --expect 'capacity>=5'
   blockprobe sweep --target http://127.0.0.1:8888 --duration 3s --vary load-rate=5,10,20,40 --format html -o sweep.html`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			o.Command = commandLine()
-			return o.Run(c.Context(), c.Flags())
-		},
+		RunE: measuring(&o.Command, o),
 	}
 	f := c.Flags()
 	o.register(f)

@@ -13,6 +13,7 @@ import (
 // run and compare.
 type targetFlags struct {
 	mode           string
+	loop           string
 	complexDelay   time.Duration
 	pool           int
 	work           string
@@ -24,6 +25,7 @@ func (f *targetFlags) register(fs *pflag.FlagSet, withMode bool) {
 	if withMode {
 		fs.StringVar(&f.mode, "mode", string(target.Blocking), "how ComplexHandler works: blocking, async or pooled")
 	}
+	fs.StringVar(&f.loop, "loop", string(target.Tornado), "event loop to model, down to accept and read: tornado (asyncio) or node (libuv); go: no model, net/http accepts and reads in parallel (a fast baseline)")
 	fs.DurationVar(&f.complexDelay, "complex-delay", target.DefaultComplexDelay, "how long ComplexHandler works")
 	fs.IntVar(&f.pool, "pool", target.DefaultPool, "worker pool size in pooled mode (ThreadPoolExecutor(N))")
 	fs.StringVar(&f.work, "work", string(target.Sleep), "kind of work: sleep (blocking I/O) or cpu (busy computation)")
@@ -44,6 +46,7 @@ func (f *targetFlags) config(mode string) (target.Config, error) {
 	}
 	c := target.Config{
 		Mode:           target.Mode(mode),
+		Loop:           target.LoopKind(f.loop),
 		ComplexDelay:   f.complexDelay,
 		Pool:           f.pool,
 		Work:           target.Work(f.work),
@@ -59,7 +62,7 @@ func (f *targetFlags) config(mode string) (target.Config, error) {
 // describeTarget is the one-line description of an embedded target used in
 // serve's banner and in reports.
 func describeTarget(c target.Config) string {
-	s := "complex-delay " + c.ComplexDelay.String() + ", work " + string(c.Work)
+	s := string(c.Loop) + " loop, complex-delay " + c.ComplexDelay.String() + ", work " + string(c.Work)
 	if c.Mode == target.Pooled {
 		s += ", pool " + strconv.Itoa(c.Pool)
 	}

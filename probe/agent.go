@@ -8,55 +8,30 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 )
 
 // LoopFormat is the format a loop agent's /debug/loop answers in
 // (agents/README.md); the embedded target serves it too.
-const LoopFormat = "blockprobe-loop/1"
+const LoopFormat = loopdoc.Format
 
-// LoopDoc is one answer of a loop agent.
+// LoopDoc is one answer of a loop agent: what every source gives, and the
+// loop's slowest callback and lag.
 type LoopDoc struct {
-	Format              string       `json:"format"`
-	Source              string       `json:"source"`
-	Runtime             string       `json:"runtime"`
-	NowMs               float64      `json:"now_ms"`
-	ThresholdMs         float64      `json:"threshold_ms"`
-	SlowestCallbackMs   float64      `json:"slowest_callback_ms"`
-	SlowestHandler      string       `json:"slowest_handler"`
-	SlowestStillRunning bool         `json:"slowest_still_running"`
-	LagMaxMs            float64      `json:"lag_max_ms"`
-	LagHistogram        LagHistogram `json:"lag_histogram"`
-	StallsTotal         int          `json:"stalls_total"`
-	Stalls              []Stall      `json:"stalls"`
+	loopdoc.Doc
+	SlowestCallbackMs   float64 `json:"slowest_callback_ms"`
+	SlowestHandler      string  `json:"slowest_handler"`
+	SlowestStillRunning bool    `json:"slowest_still_running"`
+	LagMaxMs            float64 `json:"lag_max_ms"`
 }
 
-// LagHistogram counts heartbeats by lag since the agent started: Counts[i]
-// those up to BoundsMs[i] (and above the bound before), one more count past
-// the last bound. The difference of two reads is the window between them.
-type LagHistogram struct {
-	BoundsMs []float64 `json:"bounds_ms"`
-	Counts   []uint64  `json:"counts"`
-}
-
-// Stall is a time the loop ran late by more than the agent's threshold.
-// StartMs is the agent's wall clock (ms since the Unix epoch) in a LoopDoc,
-// and an offset from the start of the run in a LoopWatch.
-type Stall struct {
-	StartMs    float64 `json:"start_ms"`
-	DurationMs float64 `json:"duration_ms"`
-	Ongoing    bool    `json:"ongoing"`
-	Handler    string  `json:"handler"`
-	Request    string  `json:"request"`
-	Frames     []Frame `json:"frames,omitempty"`
-}
-
-// Frame is a place in the server's own code that held the loop.
-type Frame struct {
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Function string `json:"function"`
-	Code     string `json:"code"`
-}
+// The parts of a loop document, as the format names them.
+type (
+	LagHistogram = loopdoc.LagHistogram
+	Stall        = loopdoc.Stall
+	Frame        = loopdoc.Frame
+)
 
 // Bounds on what an agent may make blockprobe read and keep.
 const (

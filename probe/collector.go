@@ -30,7 +30,7 @@ func newCollector(o Options) *collector {
 	c := &collector{
 		in:         make(chan Record, collectorBuffer),
 		done:       make(chan struct{}),
-		tally:      newTally(o.StarveThreshold, len(o.Stages)),
+		tally:      newTally(o),
 		maxRecords: o.MaxRecords,
 		observer:   o.Observer,
 	}

@@ -14,7 +14,11 @@ import (
 // run: the stalls, when they were and what held the loop, and the lag.
 type LoopWatch struct {
 	URL, Source, Runtime string
-	ThresholdMs          float64
+	// Format is the document's format (LoopFormat), Pid the server's
+	// process id, as the agent gave them.
+	Format      string
+	Pid         int
+	ThresholdMs float64
 	// OffsetMs is the agent's clock minus blockprobe's, estimated from the
 	// round trip of the quickest poll; the true offset is within
 	// ±UncertaintyMs of it (half that round trip).
@@ -134,6 +138,7 @@ func (lw *loopWatcher) poll() {
 		lw.w.UncertaintyMs = float64(rtt) / float64(time.Millisecond) / 2
 	}
 	lw.w.Source, lw.w.Runtime, lw.w.ThresholdMs = doc.Source, doc.Runtime, doc.ThresholdMs
+	lw.w.Format, lw.w.Pid = doc.Format, doc.Pid
 	if lw.first == nil {
 		lw.first = &doc
 	} else if lw.last != nil {
@@ -193,9 +198,21 @@ func (lw *loopWatcher) finish(elapsed time.Duration) *LoopWatch {
 	}
 	w.LagP50Ms, w.LagP99Ms, w.LagMaxMs, w.Heartbeats = lagBetween(lw.first.LagHistogram, lw.last.LagHistogram)
 	if s, ok := w.Slowest(); ok {
-		w.LagMaxMs = max(w.LagMaxMs, s.DurationMs)
+		w.LagMaxMs, w.LagP50Ms, w.LagP99Ms = sharpenLag(w.LagMaxMs, w.LagP50Ms, w.LagP99Ms, s.DurationMs, lw.last.LagHistogram.BoundsMs)
 	}
 	return &w
+}
+
+// sharpenLag puts the slowest stall, a lag the agent timed, in place of
+// the bucket bound that holds it: a 1.00s stall counted in the bucket up to
+// 1.26s makes the max 1.00s, and no percentile above it. A stall longer
+// than the max (the histogram lags behind the stall list) raises the max.
+func sharpenLag(maxLag, p50, p99, stall float64, bounds []float64) (float64, float64, float64) {
+	i := sort.SearchFloat64s(bounds, maxLag)
+	if i < len(bounds) && bounds[i] == maxLag && (i == 0 || bounds[i-1] < stall) && stall <= maxLag {
+		return stall, min(p50, stall), min(p99, stall)
+	}
+	return max(maxLag, stall), p50, p99
 }
 
 // lagBetween reads the lag percentiles of the heartbeats counted between

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 	"github.com/blockprobe/blockprobe/target"
 )
 
@@ -32,8 +33,8 @@ func (a *fakeAgent) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	}
 	now := time.Now()
 	ms := func(t time.Time) float64 { return epochMs(t.Add(a.skew)) }
-	doc := LoopDoc{Format: LoopFormat, Source: "agent-test", NowMs: ms(now), ThresholdMs: 20,
-		LagHistogram: LagHistogram{BoundsMs: []float64{1, 10, 100, 1000}, Counts: []uint64{0, 0, 0, 0, 0}}}
+	doc := LoopDoc{Doc: loopdoc.Doc{Format: LoopFormat, Source: "agent-test", NowMs: ms(now), ThresholdMs: 20,
+		LagHistogram: LagHistogram{BoundsMs: []float64{1, 10, 100, 1000}, Counts: []uint64{0, 0, 0, 0, 0}}}}
 	beats := uint64(now.Sub(a.started) / (10 * time.Millisecond))
 	doc.LagHistogram.Counts[0] = beats // every heartbeat on time ...
 	if at := a.started.Add(a.stallAt); now.After(at) {
@@ -109,5 +110,52 @@ func TestLagBetween(t *testing.T) {
 	}
 	if _, _, _, n := lagBetween(first, LagHistogram{BoundsMs: bounds, Counts: []uint64{1}}); n != 0 {
 		t.Error("a malformed histogram was read")
+	}
+}
+
+// The embedded target serves the agents' format, so the probe reads it as
+// it reads an agent: the block, its handler, on the run's clock.
+func TestLoopWatchReadsTheEmbeddedTarget(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Blocking, ComplexDelay: 300 * time.Millisecond})
+	o := options(base, 400*time.Millisecond)
+	o.LoopStatsURL, o.LoopPoll = base+target.DebugPath, 100*time.Millisecond
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := res.Loop
+	if w == nil || w.Lost != "" || w.Source != target.SourceEmbedded || w.Format != LoopFormat || w.Pid == 0 {
+		t.Fatalf("loop watch %+v: want the embedded target's document", w)
+	}
+	s, ok := w.Slowest()
+	if !ok || s.Handler != "ComplexHandler" || s.DurationMs < 250 {
+		t.Fatalf("stalls %+v: want ComplexHandler's 300ms block", w.Stalls)
+	}
+	if end := float64(res.Elapsed) / 1e6; s.StartMs < 0 || s.StartMs > end {
+		t.Errorf("the block starts at %.1fms, outside the run's %.1fms", s.StartMs, end)
+	}
+	if w.Heartbeats == 0 || w.LagMaxMs < 250 {
+		t.Errorf("lag max %.1fms over %d beats: want the block's lag", w.LagMaxMs, w.Heartbeats)
+	}
+}
+
+func TestSharpenLag(t *testing.T) {
+	bounds := []float64{1, 10, 100, 1000}
+	tests := []struct {
+		name                    string
+		maxLag, p50, p99, stall float64
+		want                    [3]float64
+	}{
+		{"the stall is in the top bucket", 1000, 1, 1000, 600, [3]float64{600, 1, 600}},
+		{"the stall is below the top bucket", 1000, 1, 1000, 60, [3]float64{1000, 1, 1000}},
+		{"the stall is past the histogram", 100, 1, 10, 600, [3]float64{600, 1, 10}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, p50, p99 := sharpenLag(tc.maxLag, tc.p50, tc.p99, tc.stall, bounds)
+			if got := [3]float64{m, p50, p99}; got != tc.want {
+				t.Errorf("max, p50, p99 = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

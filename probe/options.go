@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -94,6 +95,12 @@ type Options struct {
 	LoopPoll     time.Duration
 	// Pacer schedules the probes; nil means a ConstantPacer at Rate.
 	Pacer Pacer
+	// Shard makes this run one of several generators of one run
+	// (shard.go); the zero Shard is a whole run.
+	Shard Shard
+	// StartAt, when set, is the wall-clock instant the load window begins,
+	// the same for every shard; zero starts it after the baseline.
+	StartAt time.Time
 	// Observer is told of the run's progress; nil means nobody listens.
 	Observer Observer
 }
@@ -142,6 +149,9 @@ func (o Options) Validate() error {
 		}
 	}
 	if err := o.validateLoad(); err != nil {
+		return err
+	}
+	if err := o.validateShard(time.Now()); err != nil {
 		return err
 	}
 	window := o.window()
@@ -256,35 +266,21 @@ func CheckURL(raw string) error {
 // withDefaults fills zero fields with their defaults.
 func (o Options) withDefaults() Options {
 	o.Duration = o.window()
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.Grace == 0 {
-		o.Grace = DefaultGrace
-	}
-	if o.LoadGrace == 0 {
-		o.LoadGrace = o.Timeout
-	}
-	if o.MaxRequests == 0 {
-		o.MaxRequests = DefaultMaxRequests
-	}
-	if o.MaxRecords == 0 {
-		o.MaxRecords = DefaultMaxRecords
-	}
-	if o.MaxBody == 0 {
-		o.MaxBody = DefaultMaxBody
-	}
-	if o.LoopPoll == 0 {
-		o.LoopPoll = DefaultLoopPoll
-	}
-	if o.ProbeDelay == 0 {
-		o.ProbeDelay = min(maxProbeDelay, o.Duration/10)
-	}
+	o.Timeout = cmp.Or(o.Timeout, DefaultTimeout)
+	o.Grace = cmp.Or(o.Grace, DefaultGrace)
+	o.LoadGrace = cmp.Or(o.LoadGrace, o.Timeout)
+	o.MaxRequests = cmp.Or(o.MaxRequests, DefaultMaxRequests)
+	o.MaxRecords = cmp.Or(o.MaxRecords, DefaultMaxRecords)
+	o.MaxBody = cmp.Or(o.MaxBody, DefaultMaxBody)
+	o.LoopPoll = cmp.Or(o.LoopPoll, DefaultLoopPoll)
+	o.ProbeDelay = cmp.Or(o.ProbeDelay, min(maxProbeDelay, o.Duration/10))
 	if o.Pacer == nil {
 		o.Pacer = ConstantPacer{Rate: o.Rate, Start: o.ProbeDelay, Stop: o.Duration}
 	}
-	if o.ComplexMethod == "" {
-		o.ComplexMethod = http.MethodGet
+	o.Pacer = o.Shard.pacer(o.Pacer)
+	if o.Shard.Sharded() && o.Shard.Index != BaselineShard {
+		o.Baseline = 0
 	}
+	o.ComplexMethod = cmp.Or(o.ComplexMethod, http.MethodGet)
 	return o
 }

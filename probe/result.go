@@ -11,6 +11,9 @@ type Result struct {
 	Elapsed time.Duration
 	// LoadStart and LoadEnd bound the load window, as offsets from Started.
 	LoadStart, LoadEnd time.Duration
+	// StartLate is how long after Options.StartAt this run reached its
+	// load window: the probes and load due before then were not sent.
+	StartLate time.Duration
 	// Records holds the requests of the run in the order they finished, up
 	// to Options.MaxRecords; Dropped counts those beyond. The aggregates
 	// below include every request.
@@ -41,7 +44,7 @@ type Result struct {
 // Summarize fills the aggregates of r from its records, as a run does
 // while it goes.
 func (r *Result) Summarize() {
-	t := newTally(r.Options.StarveThreshold, len(r.Options.Stages))
+	t := newTally(r.Options)
 	for _, rec := range r.Records {
 		if rec.Phase == Baseline {
 			t.add(rec)

@@ -87,6 +87,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		Elapsed:   elapsed,
 		LoadStart: r.loadStart,
 		LoadEnd:   r.loadStart + o.Duration,
+		StartLate: r.late,
 		Records:   c.records,
 		Dropped:   c.dropped,
 		Partial:   ctx.Err() != nil,
@@ -99,17 +100,18 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 type runner struct {
-	opts   Options
-	plan   plan
-	start  time.Time
-	reqCtx context.Context
-	sender sender
+	opts      Options
+	plan      plan
+	start     time.Time
+	reqCtx    context.Context
+	sender    sender
+	loadStart time.Duration
+	late      time.Duration // how long after Options.StartAt the load began
 	// loadSender sends the ComplexHandler requests; cutLoad closes its
 	// connections, and cut says that it did so on purpose (ErrCutOff).
 	loadSender sender
 	cutLoad    context.CancelFunc
 	cut        atomic.Bool
-	loadStart  time.Duration
 	sent       atomic.Int64
 	secrets    []string // kept out of every record's Detail
 	collector  *collector
@@ -160,17 +162,18 @@ func (r *runner) load(ctx context.Context) {
 		return
 	}
 	o := r.opts
+	r.loadStart = r.startLoad(ctx)
+	probes := skipDue(o.Pacer, r.late)
 	if obs := o.Observer; obs != nil {
-		obs.PhaseStarted(Loaded, Planned(o.Pacer, o.MaxRequests), o.Duration)
+		obs.PhaseStarted(Loaded, Planned(probes, o.MaxRequests), o.Duration)
 	}
-	r.loadStart = time.Since(r.start)
 	end := r.loadStart + o.Duration
-	var load, probes sync.WaitGroup
+	var load, probing sync.WaitGroup
 	if r.plan.open {
 		// Not timed as precisely as the probes (no spinning): a load
 		// request sent a little late is still load, and two spinning
 		// loops would take the probes' CPU.
-		load.Go(func() { r.fire(ctx, &load, Complex, r.plan.pacer(), nil, false) })
+		load.Go(func() { r.fire(ctx, &load, Complex, skipDue(r.plan.pacer(), r.late), nil, false) })
 	} else {
 		for k := range r.plan.workers() {
 			load.Go(func() { r.work(ctx, k, end) })
@@ -180,8 +183,8 @@ func (r *runner) load(ctx context.Context) {
 	if o.ProbeConns > 0 {
 		slots = make(chan struct{}, o.ProbeConns)
 	}
-	r.fire(ctx, &probes, Main, o.Pacer, slots, true)
-	probes.Wait()
+	r.fire(ctx, &probing, Main, probes, slots, true)
+	probing.Wait()
 	r.awaitLoad(ctx, &load, end+o.LoadGrace)
 }
 

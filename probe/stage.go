@@ -36,16 +36,23 @@ type plan struct {
 	stages []Stage
 	ends   []time.Duration // of each stage, from the start of the load window
 	open   bool            // levels are rates: requests go out open-loop
+	shard  Shard           // whose share of the load this run sends
 }
 
 func newPlan(o Options) plan {
-	p := plan{stages: o.Stages, open: o.LoadRate > 0}
+	p := plan{stages: o.Stages, open: o.LoadRate > 0, shard: o.Shard}
 	if len(p.stages) == 0 {
 		level := float64(o.Concurrency)
 		if p.open {
 			level = o.LoadRate
 		}
 		p.stages = []Stage{{Duration: o.Duration, Level: level}}
+	}
+	if !p.open && o.Shard.Sharded() {
+		p.stages = append([]Stage(nil), p.stages...)
+		for i := range p.stages {
+			p.stages[i].Level = o.Shard.share(p.stages[i].Level)
+		}
 	}
 	var end time.Duration
 	for _, s := range p.stages {
@@ -113,7 +120,7 @@ func (p plan) pacer() Pacer {
 		s.pacers = append(s.pacers, c)
 		s.counts = append(s.counts, c.count())
 	}
-	return s
+	return p.shard.pacer(s)
 }
 
 // stagesPacer runs constant pacers one after the other.

@@ -23,20 +23,24 @@ type tally struct {
 	stallLimit            time.Duration // set at the first loaded probe
 	stalled               int
 	stages                []*tally
+	// loadElsewhere is set for a shard whose share of the load is none
+	// (Shard.share): the other shards load the target.
+	loadElsewhere bool
 }
 
-// newTally returns a tally for a run judged at threshold, with stages
-// stages (zero: none).
-func newTally(threshold time.Duration, stages int) *tally {
-	t := newLoadTally(threshold, newAccumulator(Record.Latency))
-	for range stages {
-		t.stages = append(t.stages, newLoadTally(threshold, t.mainBaseline))
+// newTally returns a tally for a run of o.
+func newTally(o Options) *tally {
+	threshold, elsewhere := o.StarveThreshold, newPlan(o).idle()
+	t := newLoadTally(threshold, newAccumulator(Record.Latency), elsewhere)
+	for range o.Stages {
+		t.stages = append(t.stages, newLoadTally(threshold, t.mainBaseline, elsewhere))
 	}
 	return t
 }
 
-func newLoadTally(threshold time.Duration, baseline *accumulator) *tally {
+func newLoadTally(threshold time.Duration, baseline *accumulator, elsewhere bool) *tally {
 	return &tally{
+		loadElsewhere:         elsewhere,
 		threshold:             threshold,
 		mainBaseline:          baseline,
 		mainLoaded:            newAccumulator(Record.Latency),
@@ -92,8 +96,12 @@ func (t *tally) loaded(baseline Stats) loadFigures {
 	if t.sendLag.TotalCount() > 0 {
 		f.lag = time.Duration(t.sendLag.ValueAtQuantile(99)) * time.Microsecond
 	}
+	load := f.complex
+	if t.loadElsewhere {
+		load = othersLoad
+	}
 	f.verdict = Judge(baseline, f.main, t.stalled, t.threshold).
-		Qualify(f.complex, f.main, f.lag, t.mainLoadedFromFired.stats().P99)
+		Qualify(load, f.main, f.lag, t.mainLoadedFromFired.stats().P99)
 	return f
 }
 

@@ -67,8 +67,9 @@ func checkReport(r *Report) ([]string, error) {
 	return warns, nil
 }
 
-// signedFigures may be below zero: a p99 under load below the idle one.
-var signedFigures = map[string]bool{"verdict.excess_ms": true}
+// signedFigures, by their member's name, may be below zero: a p99 under load
+// below the idle one, an agent's clock behind blockprobe's.
+var signedFigures = map[string]bool{"excess_ms": true, "clock_offset_ms": true}
 
 // checker walks a report: it makes each string printable and notes the
 // numbers out of range, by the JSON path of their member.
@@ -136,7 +137,7 @@ func (c *checker) number(path string, f float64) {
 	case c.bad != "":
 	case math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxMs:
 		c.bad = fmt.Sprintf("%s is %g, beyond any time a run can measure", path, f)
-	case f < 0 && !signedFigures[path]:
+	case f < 0 && !signedFigures[path[strings.LastIndexByte(path, '.')+1:]]:
 		// Requests and heartbeats are many: count them by member.
 		key := genericPath(path)
 		if c.negative == nil {

@@ -42,6 +42,7 @@ func TestCheckReport(t *testing.T) {
 		{"a negative latency", func(r *report.Report) { r.Endpoints.Complex.Loaded.MaxMs = -1 }, "",
 			[]string{"endpoints.complex.loaded.max_ms is -1, below zero", "percentiles are out of order"}},
 		{"a negative excess is a verdict", func(r *report.Report) { r.Verdict.ExcessMs = -1 }, "", nil},
+		{"an agent's clock behind ours", func(r *report.Report) { r.Loop.Agent = &report.LoopAgent{ClockOffsetMs: -0.3} }, "", nil},
 		{"many negative times", func(r *report.Report) {
 			for i := range r.Requests[:5] {
 				r.Requests[i].StartMs = -1

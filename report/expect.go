@@ -32,6 +32,10 @@ var ErrExpectation = errors.New("bad expectation")
 
 var thresholdRE = regexp.MustCompile(`^(?:(.+):)?([a-z]+)\.([a-z_]+)\.([a-z0-9]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)$`)
 
+// loopThresholdRE is a threshold on a figure of the event loop, which has
+// no phase: "loop.lag_p99<50ms", "async:loop.stalls==0".
+var loopThresholdRE = regexp.MustCompile(`^(?:(.+):)?(loop)\.([a-z0-9_]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)$`)
+
 // ParseExpectations parses expectations. runs are the names of the runs
 // they may name (the modes or labels of a compare, the one run of `run`);
 // an expectation that names another is an error.
@@ -56,22 +60,27 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 		return Expectation{}, fmt.Errorf("%w %q: "+format, append([]any{ErrExpectation, raw}, a...)...)
 	}
 	e := Expectation{Raw: raw}
-	if m := thresholdRE.FindStringSubmatch(raw); m != nil {
-		e.Run, e.Endpoint, e.Phase, e.Stat, e.Op = m[1], m[2], m[3], m[4], m[5]
+	var value string
+	if m := loopThresholdRE.FindStringSubmatch(raw); m != nil {
+		e.Run, e.Endpoint, e.Stat, e.Op, value = m[1], m[2], m[3], m[4], m[5]
+	} else if m := thresholdRE.FindStringSubmatch(raw); m != nil {
+		e.Run, e.Endpoint, e.Phase, e.Stat, e.Op, value = m[1], m[2], m[3], m[4], m[5], m[6]
+	}
+	if e.Op != "" {
 		f, err := newFigure(e.Endpoint, e.Phase, e.Stat)
 		switch {
 		case err != nil:
 			return bad("%v", err)
 		case f.Stat.Latency():
-			d, err := time.ParseDuration(m[6])
+			d, err := time.ParseDuration(value)
 			if err != nil {
-				return bad("%q is not a duration such as 100ms or 1.5s", m[6])
+				return bad("%q is not a duration such as 100ms or 1.5s", value)
 			}
 			e.Value = float64(d) / float64(time.Millisecond)
 		default:
-			n, err := strconv.ParseFloat(m[6], 64)
+			n, err := strconv.ParseFloat(value, 64)
 			if err != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
-				return bad("%q is not a count", m[6])
+				return bad("%q is not a count", value)
 			}
 			e.Value = n
 		}
@@ -84,7 +93,7 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 			run, verdict = "", raw
 		}
 		if verdict != "starved" && verdict != "not-starved" {
-			return bad("want starved, not-starved, RUN=starved or a threshold such as main.loaded.p99<100ms")
+			return bad("want starved, not-starved, RUN=starved or a threshold such as main.loaded.p99<100ms or loop.slowest_stall<100ms")
 		}
 		e.Run, e.Verdict = run, verdict
 	}
@@ -118,6 +127,9 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 		}
 		return got == e.Verdict, got
 	}
+	if e.Endpoint == EndpointLoop {
+		return e.checkLoop(r)
+	}
 	v, isLatency, s := e.figure(r)
 	got = strconv.FormatFloat(v, 'f', -1, 64)
 	switch {
@@ -129,6 +141,24 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 		got = FormatMs(v)
 	}
 	return Holds(v, e.Op, e.Value), got
+}
+
+// checkLoop evaluates a threshold on a loop figure. A run without that
+// figure fails it, whatever the bound: a CI job that asks for the loop's
+// figures must not pass because nobody measured them.
+func (e Expectation) checkLoop(r *Report) (bool, string) {
+	f, err := newLoopFigure(e.Stat)
+	if err != nil { // not parsed by ParseExpectations: it holds for nothing
+		return false, err.Error()
+	}
+	v, missing := f.Stat.OfLoop(r.Loop)
+	switch {
+	case missing != "":
+		return false, "nothing: " + missing
+	case f.Stat.Latency():
+		return Holds(v, e.Op, e.Value), FormatMs(v)
+	}
+	return Holds(v, e.Op, e.Value), strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // Holds reports whether v op bound holds, for the operators of an

@@ -10,9 +10,12 @@ import (
 // which fix the measurement points to. It is built from the run's own
 // numbers (run --explain; "explanation" in the JSON).
 type Explanation struct {
-	LoopBlocked   bool     `json:"loop_blocked"`
-	Culprit       string   `json:"culprit,omitempty"`
-	CulpritMs     float64  `json:"culprit_ms,omitempty"`
+	LoopBlocked bool    `json:"loop_blocked"`
+	Culprit     string  `json:"culprit,omitempty"`
+	CulpritMs   float64 `json:"culprit_ms,omitempty"`
+	// CulpritAt is the line of the server's code that held the loop, as a
+	// loop agent saw it: "examples/tornado/server.py:75 `time.sleep(self.delay)`".
+	CulpritAt     string   `json:"culprit_at,omitempty"`
 	ProbesWaited  int      `json:"probes_waited"`
 	Probes        int      `json:"probes"`
 	LongestWaitMs float64  `json:"longest_wait_ms"`
@@ -50,6 +53,10 @@ func (e *Explanation) say(format string, a ...any) {
 func (e *Explanation) explainLoop(l *Loop, th float64) {
 	e.Culprit, e.CulpritMs = l.SlowestHandler, l.SlowestCallbackMs
 	e.LoopBlocked = l.SlowestCallbackMs > th
+	if l.FromAgent() {
+		e.explainAgentLoop(l)
+		return
+	}
 	gilBound := l.GIL != nil && l.GIL.LoopWaitMaxMs > th/2
 	switch {
 	case gilBound && !e.LoopBlocked:
@@ -68,6 +75,29 @@ func (e *Explanation) explainLoop(l *Loop, th float64) {
 		e.GILLoopWaitMs = g.LoopWaitMs
 		e.say("In all the loop waited %s to win the GIL back (at most %s at once; %d forced switches).",
 			FormatMs(g.LoopWaitMs), FormatMs(g.LoopWaitMaxMs), g.ForcedSwitches)
+	}
+}
+
+// explainAgentLoop says what a loop agent saw: the slowest stall, its
+// handler and its line, or a loop that stayed free.
+func (e *Explanation) explainAgentLoop(l *Loop) {
+	s, ok := l.SlowestStall()
+	switch {
+	case !l.Answered():
+		e.say("The loop agent never answered, so nothing says what the server's event loop did.")
+	case !ok:
+		e.say("The loop agent saw no stall over %s: the server's event loop stayed free (its heartbeat was at most %s late).",
+			ShortMs(l.ThresholdMs), FormatMs(l.LagMaxMs))
+	case e.LoopBlocked:
+		e.CulpritAt = StallPlace(s, false)
+		who := StallCulprit(s)
+		if who == "" {
+			who = "code the agent could not name"
+		}
+		e.say("The server's event loop was blocked: %s held it for %s without returning, and nothing else could run meanwhile (%s over %s in the run; the loop was stalled %.0f%% of it).",
+			who, FormatMs(s.DurationMs), plural(l.StallsOver, "stall"), ShortMs(l.ThresholdMs), 100*l.BusyFraction)
+	default:
+		e.say("The server's event loop stalled only briefly: the longest stall, in %s, took %s.", StallCulprit(s), FormatMs(s.DurationMs))
 	}
 }
 
@@ -115,6 +145,8 @@ func suggest(r *Report, e *Explanation) string {
 	switch {
 	case !r.Verdict.Conclusive:
 		return "Nothing to judge: " + InconclusiveReason(r.Verdict) + ". Fix that, and run again."
+	case r.Target != TargetEmbedded && starved && e.CulpritAt != "":
+		return "The call at " + e.CulpritAt + " blocks the server's event loop: await a non-blocking version of it, or run it in an executor."
 	case r.Target != TargetEmbedded && starved:
 		return "Something on the server's event loop blocks it while ComplexHandler runs: find the synchronous call in that handler and await a non-blocking version, or run it in an executor."
 	case r.Target != TargetEmbedded:

@@ -14,9 +14,14 @@ type Statistic struct {
 	Name string
 	// Member is its member in the JSON statistics: "p99_ms".
 	Member string
-	// ms reads a latency, in milliseconds; n reads a count. One is set.
+	// ms reads a latency, in milliseconds; n reads a count. One is set,
+	// or loop for a figure of the run's event loop.
 	ms func(*Stats) *float64
 	n  func(*Stats) *int
+	// loop reads a figure of the event loop: a latency in milliseconds,
+	// or a count when count is set. It is named "loop.NAME".
+	loop  func(*Loop) float64
+	count bool
 	// tolerates is, for a latency, the share of unanswered requests beyond
 	// which it is infinite: a percentile covers the answered requests only,
 	// so the p99 is unknown once more than 1% got no answer.
@@ -37,9 +42,44 @@ var Statistics = []Statistic{
 	{Name: "mean", Member: "mean_ms", ms: func(s *Stats) *float64 { return &s.MeanMs }},
 }
 
+// LoopStatistics are the figures of a run's event loop (Loop), for the
+// embedded target and a loop agent alike: "loop.lag_p99<50ms" in an
+// expectation. They stay out of Statistics, whose figures every endpoint
+// and phase has, and every latency table shows.
+var LoopStatistics = []Statistic{
+	{Name: "lag_p50", Member: "lag_p50_ms", loop: func(l *Loop) float64 { return l.LagP50Ms }},
+	{Name: "lag_p99", Member: "lag_p99_ms", loop: func(l *Loop) float64 { return l.LagP99Ms }},
+	{Name: "lag_max", Member: "lag_max_ms", loop: func(l *Loop) float64 { return l.LagMaxMs }},
+	// The slowest stall is the slowest callback: the embedded target times
+	// every callback; an agent times the stalls, or gives its largest lag.
+	{Name: "slowest_stall", Member: "slowest_callback_ms", loop: func(l *Loop) float64 { return l.SlowestCallbackMs }},
+	{Name: "stalls", Member: "stalls_over_threshold", loop: func(l *Loop) float64 { return float64(l.StallsOver) }, count: true},
+}
+
+// EndpointLoop names the loop's figures as an endpoint names its own:
+// "loop.slowest_stall".
+const EndpointLoop = "loop"
+
 // Latency says whether st is a latency in milliseconds; else it is a
 // count.
-func (st Statistic) Latency() bool { return st.ms != nil }
+func (st Statistic) Latency() bool { return st.ms != nil || st.loop != nil && !st.count }
+
+// OfLoop reads a loop statistic from l, and says why it cannot when l has
+// no such figure: no loop figures at all, an agent that never answered or
+// gave no lag, a report written before stalls were counted.
+func (st Statistic) OfLoop(l *Loop) (float64, string) {
+	switch {
+	case l == nil:
+		return 0, "no loop figures (an external target without a loop agent)"
+	case !l.Answered():
+		return 0, "no loop figures (the loop agent never answered)"
+	case st.count && l.Source == "":
+		return 0, "no stall count (the report predates it)"
+	case strings.HasPrefix(st.Name, "lag_") && l.Agent != nil && l.Agent.Heartbeats == 0:
+		return 0, "no lag figures (the loop agent gave no lag histogram)"
+	}
+	return st.loop(l), ""
+}
 
 // Of reads st from s.
 func (st Statistic) Of(s Stats) float64 {
@@ -102,10 +142,19 @@ type figure struct {
 	Stat            Statistic
 }
 
-func (f figure) String() string { return f.Endpoint + "." + f.Phase + "." + f.Stat.Name }
+func (f figure) String() string {
+	if f.Endpoint == EndpointLoop {
+		return f.Endpoint + "." + f.Stat.Name
+	}
+	return f.Endpoint + "." + f.Phase + "." + f.Stat.Name
+}
 
-// Of reads f from r; 0 when r has no such row.
+// Of reads f from r; 0 when r has no such row or figure.
 func (f figure) Of(r *Report) float64 {
+	if f.Endpoint == EndpointLoop {
+		v, _ := f.Stat.OfLoop(r.Loop)
+		return v
+	}
 	if s := r.Stats(f.Endpoint, f.Phase); s != nil {
 		return f.Stat.Of(*s)
 	}
@@ -113,7 +162,14 @@ func (f figure) Of(r *Report) float64 {
 }
 
 // newFigure names a figure by its parts, or says which part no report has.
+// A loop figure has no phase.
 func newFigure(endpoint, phase, stat string) (figure, error) {
+	switch {
+	case endpoint == EndpointLoop && phase != "":
+		return figure{}, fmt.Errorf("the loop's figures have no phase: loop.%s, not loop.%s.%s", stat, phase, stat)
+	case endpoint == EndpointLoop:
+		return newLoopFigure(stat)
+	}
 	var phases []string
 	for _, row := range new(Report).Rows() {
 		if row.Endpoint == endpoint {
@@ -156,4 +212,15 @@ func figures(names ...string) []figure {
 		out[i] = f
 	}
 	return out
+}
+
+func newLoopFigure(stat string) (figure, error) {
+	names := make([]string, len(LoopStatistics))
+	for i, st := range LoopStatistics {
+		if st.Name == stat {
+			return figure{Endpoint: EndpointLoop, Stat: st}, nil
+		}
+		names[i] = st.Name
+	}
+	return figure{}, fmt.Errorf("unknown loop figure %q (want one of %s)", stat, strings.Join(names, ", "))
 }

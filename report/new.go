@@ -44,6 +44,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 		GeneratorLagP99Ms: millis(res.GeneratorLagP99),
 		LoadWindow:        Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)},
 		LoadApplied:       RoundMs(res.LoadApplied), // to 0.001 requests/s
+		StartLateMs:       millis(res.StartLate),
 		Stages:            newStages(res),
 		Loop:              loop,
 		Requests:          make([]Request, 0, len(res.Records)),
@@ -57,6 +58,7 @@ func New(meta Meta, res *probe.Result, loop *Loop) *Report {
 	if n := res.ComplexLoaded.ErrorsByClass[string(probe.ErrCutOff)]; n > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("%d ComplexHandler requests still in flight --grace after the load window were cut off (cut_off): they loaded the target to the end of the window, and are not failures", n))
 	}
+	r.Notes = append(r.Notes, shardNotes(r)...)
 	if res.Dropped > 0 {
 		r.RecordsDropped = res.Dropped
 		r.Notes = append(r.Notes, fmt.Sprintf("%d request records beyond --max-records were not kept; the figures count them all (--results keeps every record)", res.Dropped))
@@ -73,7 +75,8 @@ func noLoopNote(tgt string) string {
 	if tgt == TargetEmbedded {
 		return "loop figures were not collected"
 	}
-	return "loop figures are unavailable for external targets"
+	return fmt.Sprintf("no loop agent answered at the target's /debug/loop, so no handler is named; run the server under one (`%s`, or `%s`) and add --loop-stats with the agent's URL, port 9999, path /debug/loop",
+		AgentCommands[0], AgentCommands[1])
 }
 
 func newStats(s probe.Stats) Stats {

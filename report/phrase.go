@@ -84,8 +84,10 @@ func VerdictWord(v Verdict) string {
 // external target).
 func SlowestCallback(l *Loop, terse bool) string {
 	switch {
-	case l == nil:
+	case l == nil || !l.Answered():
 		return "-"
+	case l.FromAgent():
+		return slowestStall(l, terse)
 	case terse && l.SlowestHandler != "":
 		return FormatMs(l.SlowestCallbackMs) + " " + l.SlowestHandler
 	case terse:
@@ -108,10 +110,16 @@ func LoopLine(l *Loop) string {
 	if l == nil {
 		return ""
 	}
+	if l.FromAgent() {
+		return agentLoopLine(l)
+	}
 	var b strings.Builder
 	b.WriteString("Loop: slowest callback " + SlowestCallback(l, false))
 	fmt.Fprintf(&b, "; lag p99 %s (max %s); busy %.0f%%; longest queue %d",
 		FormatMs(l.LagP99Ms), FormatMs(l.LagMaxMs), l.BusyFraction*100, l.LongestQueue)
+	if l.Source == SourceEmbedded {
+		fmt.Fprintf(&b, "; %s over %s", plural(l.StallsOver, "stall"), ShortMs(l.ThresholdMs))
+	}
 	if p := l.Pool; p != nil {
 		fmt.Fprintf(&b, "; pool %d workers, max busy %d, longest queue %d", p.Size, p.MaxBusy, p.LongestQueue)
 	}

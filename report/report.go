@@ -53,6 +53,11 @@ type Report struct {
 	// LoadApplied is how many ComplexHandler requests per second were sent
 	// over the load window.
 	LoadApplied float64 `json:"load_applied"`
+	// StartLateMs is how long after config.start_at this shard reached its
+	// load window (see Shard).
+	StartLateMs float64 `json:"start_late_ms,omitempty"`
+	// Shards lists the reports a merged report was made of (Merge).
+	Shards []ShardRun `json:"shards,omitempty"`
 	// Stages holds what each stage of the load measured (--stages).
 	Stages []Stage `json:"stages,omitempty"`
 	Loop   *Loop   `json:"loop,omitempty"`
@@ -92,6 +97,11 @@ type Config struct {
 	StarveThresholdMs float64 `json:"starve_threshold_ms"`
 	MainPath          string  `json:"main_path"`
 	ComplexPath       string  `json:"complex_path"`
+	// Shard is "I/N" in the report of one shard of a run (--shard), and
+	// StartAt the instant every shard's load window began (--start-at,
+	// RFC 3339); see shard.go.
+	Shard   string `json:"shard,omitempty"`
+	StartAt string `json:"start_at,omitempty"`
 }
 
 // Endpoints holds the latency statistics of each endpoint in each phase.

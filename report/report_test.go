@@ -134,9 +134,9 @@ func TestNew(t *testing.T) {
 		ext := meta
 		ext.Mode, ext.Target = "external", "http://127.0.0.1:8080"
 		r := report.New(ext, res, nil)
-		want := []string{"a note", "loop figures are unavailable for external targets"}
-		if !reflect.DeepEqual(r.Notes, want) {
-			t.Errorf("Notes = %q, want %q", r.Notes, want)
+		if len(r.Notes) != 2 || r.Notes[0] != "a note" || !strings.HasPrefix(r.Notes[1], "no loop agent answered at the target's /debug/loop") ||
+			!strings.Contains(r.Notes[1], "blockprobe_agent.py") || !strings.Contains(r.Notes[1], "blockprobe-agent.js") {
+			t.Errorf("Notes = %q, want a note and how to attach a loop agent", r.Notes)
 		}
 		if meta.Notes[0] != "a note" || len(meta.Notes) != 1 {
 			t.Errorf("New changed the caller's notes: %q", meta.Notes)

@@ -37,6 +37,7 @@ type resultsTrailer struct {
 	Partial    bool      `json:"partial"`
 	ElapsedMs  float64   `json:"elapsed_ms"`
 	LoadWindow Window    `json:"load_window"`
+	StartLate  float64   `json:"start_late_ms,omitempty"`
 	Loop       *Loop     `json:"loop,omitempty"`
 }
 
@@ -70,6 +71,7 @@ func (rw *ResultsWriter) Finish(res *probe.Result, loop *Loop) error {
 	rw.line(resultsTrailer{
 		End: true, Started: res.Started.Round(0), Partial: res.Partial, ElapsedMs: millis(res.Elapsed),
 		LoadWindow: Window{StartMs: millis(res.LoadStart), EndMs: millis(res.LoadEnd)}, Loop: loop,
+		StartLate: millis(res.StartLate),
 	})
 	return rw.Err()
 }

@@ -104,6 +104,7 @@ func (rd *resultsReading) report() (*Report, []string, error) {
 	res := &probe.Result{Started: h.Started, Records: rd.recs.all()}
 	res.Options.StarveThreshold = fromMillis(h.Config.StarveThresholdMs)
 	res.Options.LoadRate, res.Options.Stages = h.Config.LoadRate, probeStages(h.Config.Stages)
+	res.Options.Concurrency, res.Options.Shard = h.Config.Concurrency, configShard(h.Config)
 	bad, n := rd.bad, len(res.Records)
 	switch {
 	case bad.n > 0 && n == 0:
@@ -147,6 +148,7 @@ func rebuild(res *probe.Result, trailer *resultsTrailer) *Loop {
 	}
 	res.Started, res.Partial, res.Elapsed = trailer.Started, trailer.Partial, fromMillis(trailer.ElapsedMs)
 	res.LoadStart, res.LoadEnd = fromMillis(trailer.LoadWindow.StartMs), fromMillis(trailer.LoadWindow.EndMs)
+	res.StartLate = fromMillis(trailer.StartLate)
 	res.Summarize()
 	return trailer.Loop
 }

@@ -27,6 +27,9 @@ func Warnings(r *Report) []Warning {
 	for _, n := range r.Notes {
 		ws = append(ws, Warning{"Note", n})
 	}
+	if l := r.Loop; l != nil && l.Lost != "" && l.Answered() {
+		ws = append(ws, Warning{"Loop agent lost", l.Lost + "; the loop figures cover the run until then"})
+	}
 	if r.Partial {
 		ws = append(ws, Warning{"PARTIAL", "interrupted"})
 	}

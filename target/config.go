@@ -27,14 +27,7 @@ const (
 var Modes = []Mode{Blocking, Async, Pooled}
 
 // ParseMode checks a --mode value.
-func ParseMode(s string) (Mode, error) {
-	for _, m := range Modes {
-		if string(m) == s {
-			return m, nil
-		}
-	}
-	return "", fmt.Errorf("unknown mode %q (want blocking, async or pooled)", s)
-}
+func ParseMode(s string) (Mode, error) { return choose("mode", s, Modes...) }
 
 // Defaults of the embedded target, as in the article the project began from.
 const (
@@ -49,7 +42,9 @@ const (
 
 // Config describes one embedded target.
 type Config struct {
-	Mode         Mode
+	Mode Mode
+	// Loop is the event loop modelled; zero means Tornado.
+	Loop         LoopKind
 	ComplexDelay time.Duration
 	Pool         int  // workers in pooled mode; zero means DefaultPool
 	Work         Work // sleep or cpu
@@ -87,6 +82,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Work == "" {
 		c.Work = Sleep
+	}
+	if c.Loop == "" {
+		c.Loop = Tornado
 	}
 	if c.Pool == 0 {
 		c.Pool = DefaultPool
@@ -128,6 +126,12 @@ func (c Config) Validate() error {
 	}
 	if _, err := ParseWork(string(c.Work)); err != nil {
 		return bad("work", ": %v", err)
+	}
+	if _, err := ParseLoopKind(string(c.Loop)); err != nil {
+		return bad("loop", ": %v", err)
+	}
+	if c.GIL && c.Loop != Tornado {
+		return bad("gil", "models CPython's lock; the %s loop has none (use --loop tornado)", c.Loop)
 	}
 	switch {
 	case c.ComplexDelay < 0:

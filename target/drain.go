@@ -81,10 +81,6 @@ func (c *conns) closeWhenDraining(w http.ResponseWriter) {
 // connKey is the context key under which a request finds its connection.
 type connKey struct{}
 
-func withConn(ctx context.Context, c net.Conn) context.Context {
-	return context.WithValue(ctx, connKey{}, c)
-}
-
 // track is the http.Server's ConnState hook.
 func (c *conns) track(conn net.Conn, st http.ConnState) {
 	c.mu.Lock()

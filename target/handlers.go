@@ -10,13 +10,6 @@ import (
 	"time"
 )
 
-// Request callbacks win the GIL four times (accept, read, handler, write);
-// a continuation twice (resume, write). See Callback.gilHops.
-const (
-	requestGILHops      = 4
-	continuationGILHops = 2
-)
-
 // reply carries an answer from the loop back to the goroutine that owns the
 // connection.
 type reply struct {
@@ -27,6 +20,9 @@ type reply struct {
 
 	mu   sync.Mutex
 	then func() // see whenDone
+	// onFinish runs on the loop once the answer is made: the connection's
+	// next step in the loop's model of the runtime.
+	onFinish func()
 }
 
 func newReply() *reply { return &reply{done: make(chan struct{})} }
@@ -40,6 +36,9 @@ func (r *reply) finish(status int, body []byte) {
 	r.mu.Unlock()
 	if then != nil {
 		go then() // it writes to a socket, which the loop must never wait for
+	}
+	if r.onFinish != nil {
+		r.onFinish()
 	}
 }
 
@@ -111,17 +110,17 @@ func (s *Server) route(r *http.Request, rep *reply) Callback {
 	case ComplexPath:
 		name, handle = "ComplexHandler", s.complex
 	default:
-		return Callback{Name: "NotFound", gilHops: requestGILHops, Fn: func() {
+		return Callback{Name: "NotFound", Fn: func() {
 			rep.finish(http.StatusNotFound, notFoundBody)
 		}}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return Callback{Name: name, gilHops: requestGILHops, Fn: func() {
+		return Callback{Name: name, Fn: func() {
 			rep.allow = "GET, HEAD"
 			rep.finish(http.StatusMethodNotAllowed, notAllowed)
 		}}
 	}
-	return Callback{Name: name, gilHops: requestGILHops, Fn: func() { handle(rep) }}
+	return Callback{Name: name, Fn: func() { handle(rep) }}
 }
 
 // complex is ComplexHandler. It runs on the loop; what it does there depends
@@ -156,7 +155,7 @@ func (s *Server) complex(rep *reply) {
 }
 
 func (s *Server) continuation(rep *reply, done bool) Callback {
-	return Callback{Name: "ComplexHandler", gilHops: continuationGILHops, Fn: func() { s.answer(rep, done) }}
+	return Callback{Name: "ComplexHandler", steps: 1, Fn: func() { s.answer(rep, done) }}
 }
 
 // answer finishes a ComplexHandler request; done is false when shutdown cut

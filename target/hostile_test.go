@@ -193,7 +193,9 @@ func TestHostileSlowloris(t *testing.T) {
 }
 
 // Thousands of connections that send nothing cost the server a goroutine
-// each, off the loop: GET / is answered as fast as on an idle server.
+// each, off the loop, and the loop an accept and a read that finds nothing,
+// as in a real event loop; once it has taken them in, GET / is answered as
+// fast as on an idle server.
 func TestHostileIdleConnections(t *testing.T) {
 	const idle = 2000
 	srv, c := startTarget(t, Config{})
@@ -211,6 +213,14 @@ func TestHostileIdleConnections(t *testing.T) {
 			t.Fatalf("dial idle connection %d of %d: %v", len(conns)+1, idle, err)
 		}
 		conns = append(conns, conn)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; { // the loop takes them in
+		if _, _, took := get(t, c, srv.URL()+MainPath); took < fastBound {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET / still slow 20s after 2000 idle connections opened")
+		}
 	}
 	mainAnswersFast(t, c, srv, 20, "with 2000 idle connections open")
 }
@@ -324,39 +334,41 @@ func TestHostileHalfClosedClientGetsTheRealAnswer(t *testing.T) {
 		{"GET /debug/loop while the loop is blocked", Blocking, true, http.MethodGet, DebugPath, http.StatusOK, `"slowest_handler"`},
 		{"GET /complex in async mode", Async, false, http.MethodGet, ComplexPath, http.StatusOK, "[ComplexHandler] done"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv, c := startTarget(t, Config{Mode: tc.mode, ComplexDelay: delay})
-			if tc.block {
-				done := inBackground(t, c, srv.URL()+ComplexPath, 1)
-				t.Cleanup(func() { <-done })
-				time.Sleep(50 * time.Millisecond) // let the complex request reach the loop
-			}
-			conn := dialRaw(t, srv)
-			_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-			if _, err := io.WriteString(conn, tc.method+" "+tc.path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-				t.Fatalf("write: %v", err)
-			}
-			if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
-				t.Fatalf("half-close: %v", err)
-			}
-			r := bufio.NewReader(conn)
-			resp, err := http.ReadResponse(r, &http.Request{Method: tc.method})
-			if err != nil {
-				t.Fatalf("reading the answer: %v", err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.body) || (tc.body == "" && len(body) > 0) {
-				t.Errorf("answered %d %q, want %d with %q", resp.StatusCode, body, tc.status, tc.body)
-			}
-			if tc.status == http.StatusMethodNotAllowed && resp.Header.Get("Allow") == "" {
-				t.Errorf("405 without an Allow header")
-			}
-			if extra, err := r.ReadByte(); err == nil {
-				t.Errorf("bytes after the answer, starting %q", extra)
-			}
-		})
+	for _, loop := range LoopKinds { // each parks the connection in its own way
+		for _, tc := range cases {
+			t.Run(string(loop)+"/"+tc.name, func(t *testing.T) {
+				srv, c := startTarget(t, Config{Mode: tc.mode, Loop: loop, ComplexDelay: delay})
+				if tc.block {
+					done := inBackground(t, c, srv.URL()+ComplexPath, 1)
+					t.Cleanup(func() { <-done })
+					time.Sleep(50 * time.Millisecond) // let the complex request reach the loop
+				}
+				conn := dialRaw(t, srv)
+				_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+				if _, err := io.WriteString(conn, tc.method+" "+tc.path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+					t.Fatalf("write: %v", err)
+				}
+				if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+					t.Fatalf("half-close: %v", err)
+				}
+				r := bufio.NewReader(conn)
+				resp, err := http.ReadResponse(r, &http.Request{Method: tc.method})
+				if err != nil {
+					t.Fatalf("reading the answer: %v", err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.body) || (tc.body == "" && len(body) > 0) {
+					t.Errorf("answered %d %q, want %d with %q", resp.StatusCode, body, tc.status, tc.body)
+				}
+				if tc.status == http.StatusMethodNotAllowed && resp.Header.Get("Allow") == "" {
+					t.Errorf("405 without an Allow header")
+				}
+				if extra, err := r.ReadByte(); err == nil {
+					t.Errorf("bytes after the answer, starting %q", extra)
+				}
+			})
+		}
 	}
 }
 

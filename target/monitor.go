@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 )
 
 // HeartbeatInterval is how often the loop measures its own lag, as Node's
@@ -35,13 +37,16 @@ type monitor struct {
 	// loop is late by at least now minus heartbeatDue.
 	heartbeatDue time.Time
 	lag          *hdrhistogram.Histogram
+	lagCounts    []uint64 // the same lags in the agents' fixed buckets
 	lagSamples   []LagSample
+	stalls       stallRing
 }
 
 func newMonitor() *monitor {
 	return &monitor{
-		since: time.Now(),
-		lag:   hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3),
+		since:     time.Now(),
+		lag:       hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3),
+		lagCounts: make([]uint64, len(loopdoc.BoundsMs)+1),
 	}
 }
 
@@ -59,6 +64,9 @@ func (m *monitor) ran(name string, start, end time.Time) {
 	m.busy += d
 	if d > m.slowest {
 		m.slowest, m.slowestName = d, name
+	}
+	if d > StallThreshold {
+		m.stalls.add(Stall{StartMs: epochMs(start), DurationMs: ms(d), Handler: name})
 	}
 	m.mu.Unlock()
 }
@@ -79,6 +87,7 @@ func (m *monitor) heartbeat(at time.Time, lag time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_ = m.lag.RecordValue(max(int64(lag/time.Microsecond), 1))
+	m.lagCounts[loopdoc.Bucket(ms(lag))]++
 	if len(m.lagSamples) < maxLagSamples {
 		m.lagSamples = append(m.lagSamples, LagSample{AtMs: ms(at.Sub(m.since)), LagMs: ms(lag)})
 	}
@@ -90,7 +99,9 @@ func (m *monitor) reset() {
 	m.since = time.Now()
 	m.callbacks, m.busy, m.slowest, m.slowestName, m.longestQueue = 0, 0, 0, "", 0
 	m.lag.Reset()
+	clear(m.lagCounts)
 	m.lagSamples = nil
+	m.stalls = stallRing{}
 }
 
 // stats reads the figures. A callback still running counts as far as it

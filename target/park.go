@@ -46,6 +46,7 @@ func (s *Server) park(w http.ResponseWriter, r *http.Request, rep *reply) {
 		// close it unanswered rather than let net/http write an empty 200.
 		panic(http.ErrAbortHandler)
 	}
+	s.loop.lastRequest(socketOf(r))
 	p := &parked{conn: conn, method: r.Method}
 	ok, late := s.parking.add(p)
 	s.conns.handOver(conn)

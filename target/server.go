@@ -26,10 +26,13 @@ const (
 // ErrAddrInUse means the address to listen on is taken.
 var ErrAddrInUse = errors.New("address already in use")
 
-// Server is the embedded target: net/http reads and parses requests on its
-// own goroutines, but every handler runs as a callback on one Loop, and an
-// answer is written only after its callback (and any continuation) has run
-// there. The latency a client sees therefore includes the wait for the loop.
+// Server is the embedded target: net/http accepts connections and reads
+// requests on its own goroutines, as the kernel would, but the loop learns
+// of a connection or a request only when it polls, accepts and reads it in
+// its own callbacks (see socket.go), every handler runs as a callback on
+// that one Loop, and an answer is written only after its callback (and any
+// continuation) has run there. The latency a client sees therefore
+// includes every wait for the loop, from accept to answer.
 type Server struct {
 	cfg     Config
 	loop    *Loop
@@ -41,6 +44,7 @@ type Server struct {
 	serving sync.WaitGroup
 	conns   *conns
 	parking parking
+	sockets sockets
 
 	complexBody []byte
 	shutdown    sync.Once
@@ -72,6 +76,8 @@ func Start(cfg Config) (*Server, error) {
 		s.gil = NewGIL(cfg.SwitchInterval)
 	}
 	s.loop = NewLoop(s.gil)
+	s.loop.kind, s.loop.cost = cfg.Loop, cfg.Loop.stepCost()
+	burnRate() // calibrated now, not on the first request
 	if cfg.Mode == Pooled {
 		s.pool = NewPool(cfg.Pool)
 	}
@@ -83,8 +89,8 @@ func Start(cfg Config) (*Server, error) {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          log.New(cfg.ErrorLog, "blockprobe target: ", 0),
-		ConnState:         s.conns.track,
-		ConnContext:       withConn,
+		ConnState:         s.connState,
+		ConnContext:       s.connContext,
 	}
 	s.serving.Go(s.loop.Run)
 	s.serving.Go(func() { _ = s.http.Serve(ln) })
@@ -155,7 +161,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := newReply()
-	if !s.loop.Post(s.route(r, rep)) {
+	if !s.loop.arrived(socketOf(r), &request{cb: s.route(r, rep), rep: rep}) {
 		s.refuse(w, r)
 		return
 	}
@@ -189,5 +195,9 @@ func (s *Server) serveDebug(w http.ResponseWriter, r *http.Request) {
 	}
 	s.conns.closeWhenDraining(w)
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(s.Stats())
+	_ = json.NewEncoder(w).Encode(s.LoopDoc())
 }
+
+// LoopDoc returns the loop's document in format LoopFormat, as GET
+// /debug/loop serves it: the figures of Stats with the stalls.
+func (s *Server) LoopDoc() LoopDoc { return s.loop.monitor.doc(s.Stats()) }

@@ -20,18 +20,22 @@ func TestMainHandlerStarvation(t *testing.T) {
 		name    string
 		mode    Mode
 		work    Work
+		loop    LoopKind
 		starved bool
 	}{
-		{"blocking sleep", Blocking, Sleep, true},
-		{"blocking cpu", Blocking, CPU, true},
-		{"async sleep", Async, Sleep, false},
-		{"async cpu: await does not help CPU work", Async, CPU, true},
-		{"pooled sleep", Pooled, Sleep, false},
-		{"pooled cpu without GIL", Pooled, CPU, false},
+		{"blocking sleep", Blocking, Sleep, Tornado, true},
+		{"blocking cpu", Blocking, CPU, Tornado, true},
+		{"async sleep", Async, Sleep, Tornado, false},
+		{"async cpu: await does not help CPU work", Async, CPU, Tornado, true},
+		{"pooled sleep", Pooled, Sleep, Tornado, false},
+		{"pooled cpu without GIL", Pooled, CPU, Tornado, false},
+		{"blocking sleep on Node's loop", Blocking, Sleep, Node, true},
+		{"blocking sleep on the Go loop", Blocking, Sleep, Go, true},
+		{"async sleep on the Go loop", Async, Sleep, Go, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, c := startTarget(t, Config{Mode: tc.mode, Work: tc.work, ComplexDelay: delay})
+			srv, c := startTarget(t, Config{Mode: tc.mode, Work: tc.work, Loop: tc.loop, ComplexDelay: delay})
 			sent := time.Now()
 			done := inBackground(t, c, srv.URL()+ComplexPath, 1)
 			time.Sleep(50 * time.Millisecond) // let the complex request reach the loop
@@ -39,6 +43,15 @@ func TestMainHandlerStarvation(t *testing.T) {
 			status, body, took := get(t, c, srv.URL()+MainPath)
 			if status != http.StatusOK || body != MainBody {
 				t.Fatalf("MainHandler answered %d %q", status, body)
+			}
+			if !tc.starved {
+				// A free loop answers every probe; on a busy machine with a
+				// worker computing on one of two cores, the scheduler may
+				// still hold one back: the quickest of three says it all.
+				for range 2 {
+					_, _, again := get(t, c, srv.URL()+MainPath)
+					took = min(took, again)
+				}
 			}
 			if tc.starved && took < remaining*7/10 {
 				t.Errorf("MainHandler took %v, want >= 70%% of the %v left of ComplexHandler", took, remaining)
@@ -316,6 +329,8 @@ func TestStartRejectsBadConfig(t *testing.T) {
 	}{
 		{"unknown mode", Config{Mode: "threaded"}},
 		{"unknown work", Config{Work: "io"}},
+		{"unknown loop", Config{Loop: "uvloop"}},
+		{"the GIL on Node's loop", Config{Loop: Node, GIL: true}},
 		{"negative delay", Config{ComplexDelay: -time.Second}},
 		{"negative pool", Config{Pool: -1}},
 		{"bad address", Config{Addr: "127.0.0.1:notaport"}},
@@ -335,5 +350,64 @@ func TestStartReportsAddressInUse(t *testing.T) {
 	_, err := Start(Config{Addr: first.Addr().String()})
 	if !errors.Is(err, ErrAddrInUse) {
 		t.Errorf("second Start on %s: %v, want address in use", first.Addr(), err)
+	}
+}
+
+// /debug/loop speaks the loop agents' format, so blockprobe reads the
+// embedded target as it reads an agent: the stall, its handler and when.
+func TestDebugLoopServesTheAgentFormat(t *testing.T) {
+	const delay = 150 * time.Millisecond
+	srv, c := startTarget(t, Config{Mode: Blocking, ComplexDelay: delay})
+	before := float64(time.Now().UnixNano()) / 1e6
+	<-inBackground(t, c, srv.URL()+ComplexPath, 1)
+	status, body, _ := get(t, c, srv.URL()+DebugPath)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", DebugPath, status)
+	}
+	var doc LoopDoc
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatalf("decoding %s: %v\n%s", DebugPath, err, body)
+	}
+	if doc.Format != LoopFormat || doc.Source != SourceEmbedded || doc.Pid == 0 || doc.NowMs < before || doc.ThresholdMs != 20 {
+		t.Errorf("document head %q %q pid %d now %.0f threshold %v", doc.Format, doc.Source, doc.Pid, doc.NowMs, doc.ThresholdMs)
+	}
+	if doc.StallsTotal != 1 || len(doc.Stalls) != 1 {
+		t.Fatalf("stalls_total %d, stalls %+v: want the one ComplexHandler block", doc.StallsTotal, doc.Stalls)
+	}
+	s := doc.Stalls[0]
+	if s.Handler != "ComplexHandler" || s.DurationMs < ms(delay)*0.9 || s.StartMs < before || s.Ongoing {
+		t.Errorf("stall %+v, want ComplexHandler for about %v after %.0f", s, delay, before)
+	}
+	h := doc.LagHistogram
+	var beats uint64
+	for _, n := range h.Counts {
+		beats += n
+	}
+	if len(h.BoundsMs) != 61 || h.BoundsMs[0] != 0.1 || h.BoundsMs[1] != 0.126 || h.BoundsMs[60] != 100000 || len(h.Counts) != 62 || beats == 0 {
+		t.Errorf("lag histogram: %d bounds %v..., %d counts, %d beats", len(h.BoundsMs), h.BoundsMs[:2], len(h.Counts), beats)
+	}
+}
+
+// A stall read while it lasts is listed, ongoing: the loop is blocked now.
+func TestDebugLoopListsTheStallGoingOn(t *testing.T) {
+	const delay = 400 * time.Millisecond
+	srv, c := startTarget(t, Config{Mode: Blocking, ComplexDelay: delay})
+	done := inBackground(t, c, srv.URL()+ComplexPath, 1)
+	time.Sleep(150 * time.Millisecond)
+	doc := srv.LoopDoc()
+	<-done
+	if n := len(doc.Stalls); n != 1 || !doc.Stalls[0].Ongoing || doc.Stalls[0].Handler != "ComplexHandler" {
+		t.Fatalf("stalls while blocked: %+v, want one ongoing in ComplexHandler", doc.Stalls)
+	}
+}
+
+// The ring keeps the last stalls and counts every one, as the agents do.
+func TestStallRingIsBounded(t *testing.T) {
+	var r stallRing
+	for i := range maxStalls + 10 {
+		r.add(Stall{StartMs: float64(i)})
+	}
+	if r.total != maxStalls+10 || len(r.stalls) != maxStalls || r.stalls[0].StartMs != 10 || r.stalls[maxStalls-1].StartMs != maxStalls+9 {
+		t.Errorf("ring: total %d, %d kept, first %v last %v", r.total, len(r.stalls), r.stalls[0].StartMs, r.stalls[len(r.stalls)-1].StartMs)
 	}
 }

@@ -1,7 +1,6 @@
 package target
 
 import (
-	"fmt"
 	"sync/atomic"
 	"time"
 )
@@ -19,13 +18,7 @@ const (
 )
 
 // ParseWork checks a --work value.
-func ParseWork(s string) (Work, error) {
-	switch w := Work(s); w {
-	case Sleep, CPU:
-		return w, nil
-	}
-	return "", fmt.Errorf("unknown work %q (want sleep or cpu)", s)
-}
+func ParseWork(s string) (Work, error) { return choose("work", s, Sleep, CPU) }
 
 // cpuSlice is how long CPU work computes between checks of the GIL's drop
 // request and of shutdown; CPython checks its eval breaker about as often.

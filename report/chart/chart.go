@@ -48,7 +48,26 @@ func Span(r *report.Report) float64 {
 	for _, s := range r.LagSamples {
 		end = math.Max(end, s.AtMs)
 	}
+	for _, s := range Stalls(r) {
+		end = math.Max(end, s.StartMs+s.DurationMs)
+	}
 	return end
+}
+
+// Stalls are the times r's loop was held past its threshold, as the
+// embedded target or a loop agent saw them, in the order they began; nil
+// without loop figures.
+func Stalls(r *report.Report) []report.Stall {
+	if r.Loop == nil {
+		return nil
+	}
+	return r.Loop.Stalls
+}
+
+// LabelledStalls are the stalls a chart names, by number from 1: the
+// longest, as many as the report lists in words.
+func LabelledStalls(r *report.Report) []report.Stall {
+	return report.LongestStalls(Stalls(r), report.MaxStallLines)
 }
 
 // LoadWindow is the span in which load was sent. The report's window is

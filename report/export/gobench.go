@@ -40,8 +40,8 @@ type gobenchRow struct {
 // statistic, such as "BenchmarkMain/blocking/loaded/p99 1 4931583000 ns/op".
 // The run's Name, made safe for a benchmark name, is the first sub-benchmark.
 // An endpoint and phase without answered requests has no latency lines but
-// one that counts them: "BenchmarkMain/blocking/loaded/unanswered 1 40
-// requests".
+// a comment that counts them: "# BenchmarkMain/blocking/loaded: skipped, 40
+// of 40 requests unanswered".
 func WriteGobench(w io.Writer, runs []*report.Report) error {
 	return writeGobench(w, runs, runtime.GOOS, runtime.GOARCH)
 }
@@ -70,9 +70,10 @@ func writeGobench(w io.Writer, runs []*report.Report, goos, goarch string) error
 				continue
 			}
 			if !s.HasLatencies() {
-				// Nothing was answered: no latencies to track, and a
-				// line that says how many went unanswered instead.
-				fmt.Fprintf(bw, "%s/%s/%s/unanswered 1 %d requests\n", row.bench, run, row.phase, s.Count)
+				// Nothing was answered: no latencies to track. A comment,
+				// which the tools skip (every benchmark line is ns/op),
+				// says how many went unanswered.
+				fmt.Fprintf(bw, "# %s/%s/%s: skipped, %d of %d requests unanswered\n", row.bench, run, row.phase, s.Count-s.Answered(), s.Count)
 				continue
 			}
 			for _, st := range gobenchStats {
@@ -80,11 +81,24 @@ func writeGobench(w io.Writer, runs []*report.Report, goos, goarch string) error
 				fmt.Fprintf(bw, "%s/%s/%s/%s 1 %.0f ns/op\n", row.bench, run, row.phase, st.Name, ns)
 			}
 		}
+		writeGobenchLoop(bw, run, r.Loop)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write benchmark report: %w", err)
 	}
 	return nil
+}
+
+// writeGobenchLoop writes the loop's durations the run has, as
+// "BenchmarkLoop/blocking/slowest_stall 1 5000310000 ns/op". Every line is
+// in ns/op, as tools that read these lines expect, so the stall count is
+// left out.
+func writeGobenchLoop(w io.Writer, run string, l *report.Loop) {
+	for _, st := range report.LoopStatistics {
+		if v, missing := st.OfLoop(l); missing == "" && st.Latency() {
+			fmt.Fprintf(w, "BenchmarkLoop/%s/%s 1 %.0f ns/op\n", run, st.Name, math.Round(v*1e6))
+		}
+	}
 }
 
 // benchName makes a run name safe as a sub-benchmark name: letters, digits,

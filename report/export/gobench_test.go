@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
-var benchLine = regexp.MustCompile(`^Benchmark\S+ 1 \d+ (ns/op|requests)$`)
+var benchLine = regexp.MustCompile(`^Benchmark\S+ 1 \d+ ns/op$`)
 
 func TestWriteGobench(t *testing.T) {
 	runs := fixture.Compare(t)
@@ -24,7 +25,12 @@ func TestWriteGobench(t *testing.T) {
 		t.Errorf("output does not start with the goos, goarch and pkg lines:\n%.100s", out)
 	}
 	values := map[string]string{}
+	var skipped []string
 	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n")[3:] {
+		if strings.HasPrefix(line, "# ") {
+			skipped = append(skipped, line) // a comment, which the tools skip
+			continue
+		}
 		if !benchLine.MatchString(line) {
 			t.Errorf("not a benchmark line: %q", line)
 			continue
@@ -36,10 +42,18 @@ func TestWriteGobench(t *testing.T) {
 		values[name] = strings.Fields(rest)[1]
 	}
 	// 3 endpoints and phases x 5 statistics for each run, but the
-	// interrupted run answered only its baseline: its other two rows have
-	// a line each that counts the unanswered requests.
-	if want := 15 + 15 + 15 + 5 + 2; len(values) != want {
+	// interrupted run answered only its baseline; and 4 loop figures for
+	// each run with loop figures.
+	if want := 15 + 15 + 15 + 5 + 3*4; len(values) != want {
 		t.Errorf("%d benchmark lines, want %d", len(values), want)
+	}
+	// The rows with nothing answered are not 0 ns/op: they are skipped, and
+	// a comment says how many went unanswered.
+	if want := []string{
+		"# BenchmarkMain/blocking_cut_short/loaded: skipped, 40 of 40 requests unanswered",
+		"# BenchmarkComplex/blocking_cut_short/loaded: skipped, 1 of 1 requests unanswered",
+	}; !slices.Equal(skipped, want) {
+		t.Errorf("skipped rows %q, want %q", skipped, want)
 	}
 	ns := func(ms float64) string { return strconv.FormatFloat(math.Round(ms*1e6), 'f', 0, 64) }
 	blocking, ext := runs[0].Endpoints, runs[2].Endpoints
@@ -51,7 +65,9 @@ func TestWriteGobench(t *testing.T) {
 		{"BenchmarkMain/staging/loaded/p90", ns(ext.Main.Loaded.P90Ms)},
 		{"BenchmarkMain/blocking_cut_short/baseline/p99", ns(runs[3].Endpoints.Main.Baseline.P99Ms)},
 		{"BenchmarkMain/blocking_cut_short/loaded/p99", ""},
-		{"BenchmarkMain/blocking_cut_short/loaded/unanswered", "40"},
+		{"BenchmarkLoop/blocking/slowest_stall", ns(runs[0].Loop.SlowestCallbackMs)},
+		{"BenchmarkLoop/async/lag_p99", ns(runs[1].Loop.LagP99Ms)},
+		{"BenchmarkLoop/staging/lag_p99", ""}, // no loop agent
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -56,8 +56,9 @@ func writeMarkdownRun(b *strings.Builder, r *report.Report) {
 	}
 	writeMarkdownTable(b, header, right, rows)
 	writeMarkdownStages(b, r)
-	if r.Loop != nil {
-		fmt.Fprintf(b, "\n%s\n", mdLine(report.LoopLine(r.Loop)))
+	writeMarkdownShards(b, r)
+	if lines := report.LoopLines(r); len(lines) > 0 {
+		fmt.Fprintf(b, "\n%s\n", strings.Join(mapStrings(lines, func(l string) string { return mdLine(strings.TrimSpace(l)) }), "\\\n"))
 	}
 	bullets := []string{"`-U`" + mdText(strings.TrimPrefix(report.UncorrectedNote, "-U"))}
 	if line := report.LoadSentLine(r); line != "" {

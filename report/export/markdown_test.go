@@ -92,7 +92,7 @@ func TestWriteMarkdown(t *testing.T) {
 		}},
 		{"one run, errors", []*report.Report{fixture.Report(t, "external_errors")}, 5, []string{
 			"- Errors, MainHandler loaded: reset 1, timeout 3\n",
-			"- Note: loop figures are unavailable for external targets\n",
+			"- Note: no loop agent answered at the target's /debug/loop, so no handler is named; run the server under one (\\`python3 agents/python/blockprobe\\_agent.py --port 9999",
 		}},
 		{"one run, interrupted", []*report.Report{fixture.Report(t, "blocking_partial")}, 5, []string{
 			"| MainHandler | loaded | 40 | 0 | 40 | — | — | — | — |",
@@ -103,7 +103,7 @@ func TestWriteMarkdown(t *testing.T) {
 			"| staging | 350µs | 900µs | 2.08ms | 6.80ms | 6.80ms | 2.00ms | 1.20s | 7 | - | FAILED |",
 			"\n- **async**: MainHandler not starved:",
 			"\n- blocking: Loop: slowest callback 5.00s in ComplexHandler",
-			"\n- Note: staging: loop figures are unavailable for external targets\n",
+			"\n- Note: staging: no loop agent answered at the target's /debug/loop",
 		}},
 		{"label to escape", []*report.Report{fixture.Report(t, "async_not_starved"), awkward}, 3, []string{
 			`| a\|b c\\ | 350µs |`,
@@ -138,6 +138,7 @@ func TestMarkdownGolden(t *testing.T) {
 	}{
 		{"blocking_starved", []*report.Report{fixture.Report(t, "blocking_starved")}},
 		{"external_errors", []*report.Report{fixture.Report(t, "external_errors")}},
+		{"external_agent", []*report.Report{fixture.Report(t, "external_agent")}},
 		{"compare", fixture.Compare(t)},
 	}
 	for _, tc := range tests {

@@ -81,6 +81,13 @@ func slowestCaption(r *report.Report) (string, string) {
 	if l == nil {
 		return "", ""
 	}
+	if l.FromAgent() {
+		if !l.Answered() {
+			return "", ""
+		}
+		return "Slowest stall " + report.SlowestCallback(l, false) + ".", fmt.Sprintf("Lag p99 %s, max %s; %d stalls over %s; loop stalled %.0f%% of the run.",
+			report.FormatMs(l.LagP99Ms), report.FormatMs(l.LagMaxMs), l.StallsOver, report.ShortMs(l.ThresholdMs), 100*l.BusyFraction)
+	}
 	return "Slowest callback " + report.SlowestCallback(l, false) + ".", fmt.Sprintf("Lag p99 %s, max %s; loop busy %.0f%% of the run; longest queue %d.",
 		report.FormatMs(l.LagP99Ms), report.FormatMs(l.LagMaxMs), 100*l.BusyFraction, l.LongestQueue)
 }

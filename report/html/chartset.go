@@ -58,6 +58,9 @@ func newChartSet(runs []*report.Report) *chartSet {
 		for _, s := range r.LagSamples {
 			lag = math.Max(lag, s.LagMs)
 		}
+		for _, s := range chart.Stalls(r) {
+			lag = math.Max(lag, s.DurationMs)
+		}
 		for _, ps := range percentileSeries(r) {
 			lo, hi = math.Min(lo, ps.buckets[0].Ms), math.Max(hi, ps.buckets[len(ps.buckets)-1].Ms)
 			right = math.Max(right, float64(ps.n))

@@ -66,7 +66,7 @@ type htmlRun struct {
 	Scenario    string
 	Table       htmlTable
 	Stages      *htmlTable // one row per stage of the load, if any
-	Loop        string
+	Loop        []string
 	Notes       []string
 	Command     string
 	Config      [][2]string
@@ -138,7 +138,7 @@ func newHTMLRun(r *report.Report) htmlRun {
 	} else {
 		run.Explanation = report.Explain(r).Sentences
 	}
-	run.Loop = report.LoopLine(r.Loop)
+	run.Loop = report.LoopLines(r)
 	run.Notes = append([]string{report.UncorrectedNote}, report.ErrorLines(r)...)
 	run.Notes = append(run.Notes, report.StageVerdictLines(r)...)
 	if line := report.LoadSentLine(r); line != "" {

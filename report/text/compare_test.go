@@ -24,7 +24,7 @@ func TestWriteCompareText(t *testing.T) {
 		{"labelled verdict line", "staging: ", []string{"FAILED: 1 requests failed at the connection level"}},
 		{"interrupted, with its verdict", "blocking cut/short: ", []string{"INTERRUPTED: ", "; MainHandler STARVED: 40/40 probes"}},
 		{"scenario differs per run", "staging: baseline", []string{"2 workers x GET /slow"}},
-		{"note for one run", "Note: staging: ", []string{"loop figures are unavailable"}},
+		{"note for one run", "Note: staging: ", []string{"no loop agent answered"}},
 		{"partial", "PARTIAL: blocking cut/short: ", []string{"interrupted"}},
 	}
 	for _, tc := range tests {

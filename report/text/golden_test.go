@@ -33,6 +33,7 @@ func TestTimelineGolden(t *testing.T) {
 		{"async", "async_not_starved", 100, false},
 		{"external_errors", "external_errors", 100, false},
 		{"partial", "blocking_partial", 100, false},
+		{"external_agent", "external_agent", 100, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -35,12 +35,15 @@ func WriteText(w io.Writer, r *report.Report) error {
 	if err := writeStagesText(bw, r); err != nil {
 		return fmt.Errorf("write text report: %w", err)
 	}
+	if err := writeShardsText(bw, r); err != nil {
+		return fmt.Errorf("write text report: %w", err)
+	}
 	fmt.Fprintln(bw)
 	for _, line := range report.VerdictLines(r) {
 		fmt.Fprintln(bw, line)
 	}
-	if r.Loop != nil {
-		fmt.Fprintln(bw, report.LoopLine(r.Loop))
+	for _, line := range report.LoopLines(r) {
+		fmt.Fprintln(bw, line)
 	}
 	for _, w := range report.Warnings(r) {
 		fmt.Fprintln(bw, w)

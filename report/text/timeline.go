@@ -139,7 +139,11 @@ func (tl *timeline) lines() []string {
 	if row, ok := tl.lagLane(); ok {
 		out = append(out, row)
 	}
+	if row, ok := tl.stallLane(); ok {
+		out = append(out, row)
+	}
 	out = append(out, tl.axis()...)
+	out = append(out, tl.stallNotes()...)
 	return append(out, tl.legend()...)
 }
 
@@ -193,6 +197,9 @@ func (tl *timeline) legend() []string {
 	if len(tl.r.LagSamples) > 0 {
 		entries = append(entries, tl.paint(colorLagOK, "▁")+tl.paint(colorFailed, "█")+
 			" loop lag (red above "+report.ShortMs(tl.r.Config.StarveThresholdMs)+")")
+	}
+	if len(chart.Stalls(tl.r)) > 0 {
+		entries = append(entries, tl.paint(colorFailed, "1██")+" loop stall over "+report.ShortMs(tl.r.Loop.ThresholdMs)+", numbered as listed")
 	}
 	width := tl.cols + timelineLabelWidth
 	var out []string

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/blockprobe/blockprobe/report"
 	"github.com/blockprobe/blockprobe/report/chart"
@@ -130,4 +131,36 @@ func (tl *timeline) lagLane() (string, bool) {
 		cells[c] = cell{sparkLevels[level], color}
 	}
 	return tl.lane("loop lag "+fmt.Sprintf("%10s", "max "+report.CompactMs(top)), cells), true
+}
+
+// stallLane draws each time the loop was held past its threshold as a bar
+// on the run's clock, the longest numbered from 1 at their start, so that
+// the lines under the axis (stallNotes) say what held the loop there.
+func (tl *timeline) stallLane() (string, bool) {
+	stalls := chart.Stalls(tl.r)
+	if len(stalls) == 0 {
+		return "", false
+	}
+	cells := blankCells(tl.cols)
+	for _, s := range stalls {
+		for c := tl.col(s.StartMs); c <= tl.col(s.StartMs+s.DurationMs); c++ {
+			cells[c] = cell{"█", colorFailed}
+		}
+	}
+	for i, s := range chart.LabelledStalls(tl.r) {
+		cells[tl.col(s.StartMs)] = cell{strconv.Itoa(i + 1), colorAxis}
+	}
+	return tl.lane(fmt.Sprintf("loop stalls %7d", len(stalls)), cells), true
+}
+
+// stallNotes say what held the loop in each numbered stall.
+func (tl *timeline) stallNotes() []string {
+	var out []string
+	for i, s := range chart.LabelledStalls(tl.r) {
+		pad := strings.Repeat(" ", timelineLabelWidth)
+		lines := strings.Split(wrap(report.StallLine(s), tl.cols+timelineLabelWidth, pad), "\n")
+		lines[0] = fmt.Sprintf("%*d ", timelineLabelWidth-1, i+1) + strings.TrimPrefix(lines[0], pad)
+		out = append(out, lines...)
+	}
+	return out
 }

@@ -1,0 +1,217 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+)
+
+// The phrases of a loop agent's figures and of its stalls, which every
+// format says alike (the embedded target's are in phrase.go).
+
+// AgentCommands are the command lines that run a server under a loop agent
+// (agents/README.md), for a report that has none.
+var AgentCommands = []string{
+	"python3 agents/python/blockprobe_agent.py --port 9999 -- server.py ARGS",
+	"BLOCKPROBE_AGENT=127.0.0.1:9999 node -r ./agents/node/blockprobe-agent.js server.js ARGS",
+}
+
+// StallPlace is where a stall held the loop, its innermost frame of the
+// server's code: "examples/tornado/server.py:75 `time.sleep(self.delay)`";
+// "" without frames. terse leaves the code out and the directories.
+func StallPlace(s Stall, terse bool) string {
+	if len(s.Frames) == 0 {
+		return ""
+	}
+	f := s.Frames[0]
+	if terse {
+		return fmt.Sprintf("%s:%d", path.Base(f.File), f.Line)
+	}
+	place := fmt.Sprintf("%s:%d", f.File, f.Line)
+	if f.Code != "" {
+		place += " `" + f.Code + "`"
+	}
+	return place
+}
+
+// StallCulprit names what held the loop in a stall: its handler, else its
+// request, with its place: "BlockingComplexHandler.get at
+// examples/tornado/server.py:75 `time.sleep(self.delay)`"; "" when the
+// agent could name nothing.
+func StallCulprit(s Stall) string {
+	who := s.Handler
+	if who == "" {
+		who = s.Request
+	}
+	if place := StallPlace(s, false); place != "" {
+		if who == "" {
+			return place
+		}
+		return who + " at " + place
+	}
+	return who
+}
+
+// agentLoopLine is LoopLine for a loop agent's figures: "Loop: slowest stall
+// 1.00s in BlockingComplexHandler.get at examples/tornado/server.py:75
+// `time.sleep(self.delay)`; lag p99 0.99s (max 1.00s); 3 stalls over 20ms;
+// busy 45%".
+func agentLoopLine(l *Loop) string {
+	if !l.Answered() {
+		return fmt.Sprintf("Loop: the loop agent at %s never answered, so no handler is named (%s)", l.Agent.URL, l.Lost)
+	}
+	var b strings.Builder
+	th := ShortMs(l.ThresholdMs)
+	if _, ok := l.SlowestStall(); ok {
+		b.WriteString("Loop: slowest stall " + slowestStall(l, false))
+	} else {
+		b.WriteString("Loop: no stall over " + th)
+	}
+	if l.Agent.Heartbeats > 0 {
+		fmt.Fprintf(&b, "; lag p99 %s (max %s)", FormatMs(l.LagP99Ms), FormatMs(l.LagMaxMs))
+	}
+	fmt.Fprintf(&b, "; %s over %s", plural(l.StallsOver, "stall"), th)
+	if l.MissedStalls > 0 {
+		fmt.Fprintf(&b, " (%d not read: the agent's ring let them go between polls)", l.MissedStalls)
+	}
+	fmt.Fprintf(&b, "; busy %.0f%%", l.BusyFraction*100)
+	return b.String()
+}
+
+// AgentLine names the agent that gave l and how well its clock was known:
+// "Loop agent: agent-python (CPython 3.11.2, tornado 6.2), pid 4242, at
+// http://127.0.0.1:9999/debug/loop; clock offset +0.02ms ±0.15ms; 3 polls
+// every 1s"; "" for the embedded target's figures.
+func AgentLine(l *Loop) string {
+	a := l.Agent
+	if a == nil {
+		return ""
+	}
+	if !l.Answered() {
+		return ""
+	}
+	who := a.Source
+	if a.Runtime != "" {
+		who += " (" + a.Runtime + ")"
+	}
+	if a.Pid != 0 {
+		who += fmt.Sprintf(", pid %d", a.Pid)
+	}
+	line := fmt.Sprintf("Loop agent: %s, at %s; clock offset %s ±%s; %s every %s",
+		who, a.URL, signedMs(a.ClockOffsetMs), ShortMs(a.ClockUncertaintyMs), plural(a.Polls, "poll"), ShortMs(a.PollEveryMs))
+	if a.FailedPolls > 0 {
+		line += fmt.Sprintf(", %d unanswered", a.FailedPolls)
+	}
+	return line
+}
+
+// StallLine describes one stall on the run's clock: "stall at 0.21s for
+// 1.00s: BlockingComplexHandler.get (GET /complex) at
+// examples/tornado/server.py:75 `time.sleep(self.delay)`".
+func StallLine(s Stall) string {
+	line := fmt.Sprintf("stall at %s for %s", ShortMs(s.StartMs), FormatMs(s.DurationMs))
+	if s.Ongoing {
+		line += " (still running)"
+	}
+	who := s.Handler
+	if s.Request != "" && s.Request != s.Handler {
+		who = strings.TrimSpace(who + " (" + s.Request + ")")
+	}
+	if place := StallPlace(s, false); place != "" {
+		who = strings.TrimSpace(who + " at " + place)
+	}
+	if who != "" {
+		line += ": " + who
+	}
+	return line
+}
+
+// StallLines describe the longest stalls of l, at most n, in the order
+// they began, and how many more there were.
+func StallLines(l *Loop, n int) []string {
+	if l == nil || len(l.Stalls) == 0 {
+		return nil
+	}
+	shown := LongestStalls(l.Stalls, n)
+	lines := make([]string, 0, len(shown)+1)
+	for _, s := range shown {
+		lines = append(lines, StallLine(s))
+	}
+	if more := len(l.Stalls) - len(shown); more > 0 {
+		lines = append(lines, fmt.Sprintf("... %s more, shorter", plural(more, "stall")))
+	}
+	return lines
+}
+
+// LongestStalls are the n longest of stalls, in the order they began.
+func LongestStalls(stalls []Stall, n int) []Stall {
+	if len(stalls) <= n {
+		return stalls
+	}
+	out := slices.Clone(stalls)
+	slices.SortStableFunc(out, func(a, b Stall) int { return cmp.Compare(b.DurationMs, a.DurationMs) })
+	out = out[:n]
+	slices.SortStableFunc(out, func(a, b Stall) int { return cmp.Compare(a.StartMs, b.StartMs) })
+	return out
+}
+
+// plural is "1 stall", "3 stalls".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// slowestStall is SlowestCallback for an agent's figures: "1.00s in
+// BlockingComplexHandler.get at server.py:75 `time.sleep(self.delay)`";
+// terse, "1.00s BlockingComplexHandler.get server.py:75"; "none over 20ms"
+// without a stall.
+func slowestStall(l *Loop, terse bool) string {
+	s, ok := l.SlowestStall()
+	switch {
+	case !ok && terse:
+		return "none>" + ShortMs(l.ThresholdMs)
+	case !ok:
+		return "none over " + ShortMs(l.ThresholdMs)
+	case terse:
+		who := s.Handler
+		if who == "" {
+			who = s.Request
+		}
+		return strings.TrimSpace(strings.Join([]string{FormatMs(s.DurationMs), who, StallPlace(s, true)}, " "))
+	}
+	out := FormatMs(s.DurationMs)
+	if c := StallCulprit(s); c != "" {
+		out += " in " + c
+	}
+	if s.Ongoing {
+		out += " (still running)"
+	}
+	return out
+}
+
+// MaxStallLines bounds the stalls a report lists in words.
+const MaxStallLines = 5
+
+// LoopLines are the loop's lines of a report: the Loop line, the agent
+// that gave it, and the longest stalls. (Without loop figures, a note says
+// how to attach an agent: noLoopNote.)
+func LoopLines(r *Report) []string {
+	l := r.Loop
+	if l == nil {
+		return nil
+	}
+	lines := []string{LoopLine(l)}
+	if line := AgentLine(l); line != "" {
+		lines = append(lines, line)
+	}
+	if l.FromAgent() || len(l.Stalls) > 1 {
+		for _, s := range StallLines(l, MaxStallLines) {
+			lines = append(lines, "  "+s)
+		}
+	}
+	return lines
+}
