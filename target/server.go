@@ -73,7 +73,7 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s.loop = NewLoop(s.gil)
 	if cfg.Mode == Pooled {
-		s.pool = NewPool(cfg.Pool)
+		s.pool = NewPool(cfg.Pool, cfg.Executor, NewCores(cfg.Cores))
 	}
 	s.http = &http.Server{
 		Handler:           s,
