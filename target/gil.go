@@ -12,9 +12,16 @@ const DefaultSwitchInterval = 5 * time.Millisecond
 
 // wakeLatency is how long a thread the OS wakes for a released lock takes to
 // run and claim it. A holder that re-takes the lock sooner keeps it, as
-// CPython's loop thread does across a short non-blocking I/O call (accept,
-// recv, send, a poll that need not wait): those rarely cost a switch.
+// CPython's loop thread does across most short non-blocking I/O calls
+// (accept, recv, send, a poll that need not wait).
 const wakeLatency = 50 * time.Microsecond
+
+// shortReleaseLost is how often the woken waiter wins that race anyway:
+// drop_gil signals a waiter before the I/O call, and nothing in ceval_gil.c
+// lets the releaser win. Calibrated against Tornado on CPython 3.11
+// (bench/FIDELITY-GIL.md): a request then needs the lock back about 1.7
+// times beside one computing thread, and with five the loop falls behind.
+const shortReleaseLost = 0.25
 
 // GIL models CPython's global interpreter lock (the "new GIL" of Python 3.2
 // and later, Python/ceval_gil.c). Python code runs only while its thread
@@ -112,11 +119,16 @@ func (g *GIL) timedOut(w *gilWaiter) {
 
 // release gives the lock up. Asked to drop it, the holder hands it straight
 // to a waiter; otherwise it wakes one, which claims it after wakeLatency
-// unless someone has taken the lock by then.
+// unless someone has taken the lock by then, or, shortReleaseLost of the
+// time, at once.
 func (g *GIL) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.dropped && len(g.waiters) > 0 {
+		g.handTo(g.pick())
+		return
+	}
+	if len(g.waiters) > 0 && g.rng.Float64() < shortReleaseLost {
 		g.handTo(g.pick())
 		return
 	}

@@ -84,6 +84,26 @@ def work(kind, seconds):
         time.sleep(seconds)
 
 
+def process_worker_init():
+    """Runs in each ProcessPoolExecutor worker as it starts.
+
+    A worker must not outlive the server: it asks Linux to end it when its
+    parent dies (a SIGKILL gives the server no chance to stop it), and it lets
+    go of the server's stdout and stderr, which a script or test reading them
+    waits on until every holder has closed them.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the server's own shutdown still stops its workers
+
+
 class TextHandler(tornado.web.RequestHandler):
     def set_default_headers(self):
         self.set_header("Content-Type", "text/plain; charset=utf-8")
@@ -189,7 +209,7 @@ def ignore_cancellation(loop, context):
 async def serve(args):
     executor = None
     if args.mode == "pooled" and args.executor == "process":
-        executor = concurrent.futures.ProcessPoolExecutor(args.pool)
+        executor = concurrent.futures.ProcessPoolExecutor(args.pool, initializer=process_worker_init)
     elif args.mode == "pooled":
         executor = concurrent.futures.ThreadPoolExecutor(args.pool)
     app = make_app(args.mode, args.delay, executor, args.work)
