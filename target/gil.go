@@ -1,7 +1,6 @@
 package target
 
 import (
-	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -17,18 +16,12 @@ const DefaultSwitchInterval = 5 * time.Millisecond
 // (accept, recv, send, a poll that need not wait).
 const wakeLatency = 50 * time.Microsecond
 
-// A woken waiter wins that race anyway shortReleaseLost of the time: drop_gil
-// signals it before the I/O call, and nothing in ceval_gil.c lets the
-// releaser win. Every other waiter, which wakes on its own each switch
-// interval, may be running at that moment and take the lock too
-// (shortReleaseLostOther each). Calibrated against Tornado on CPython 3.11
-// (bench/FIDELITY-GIL.md): a request needs the lock back about 1.7 times
-// beside one computing thread, and beside five the loop nearly falls behind
-// its 20 probes a second.
-const (
-	shortReleaseLost      = 0.25
-	shortReleaseLostOther = 0.05
-)
+// shortReleaseLost is how often the woken waiter wins that race anyway:
+// drop_gil signals a waiter before the I/O call, and nothing in ceval_gil.c
+// lets the releaser win. Calibrated against Tornado on CPython 3.11
+// (bench/FIDELITY-GIL.md): a request then needs the lock back about 1.7
+// times beside one computing thread, and with five the loop falls behind.
+const shortReleaseLost = 0.25
 
 // GIL models CPython's global interpreter lock (the "new GIL" of Python 3.2
 // and later, Python/ceval_gil.c). Python code runs only while its thread
@@ -135,7 +128,7 @@ func (g *GIL) release() {
 		g.handTo(g.pick())
 		return
 	}
-	if n := len(g.waiters); n > 0 && g.rng.Float64() < 1-(1-shortReleaseLost)*math.Pow(1-shortReleaseLostOther, float64(n-1)) {
+	if len(g.waiters) > 0 && g.rng.Float64() < shortReleaseLost {
 		g.handTo(g.pick())
 		return
 	}
