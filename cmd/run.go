@@ -123,7 +123,7 @@ func (o *RunOptions) subject(fs *pflag.FlagSet) (subject, error) {
 }
 
 // embeddedOnlyFlags shape the embedded target and make no sense with --target.
-var embeddedOnlyFlags = []string{"mode", "modes", "complex-delay", "pool", "work", "gil", "switch-interval"}
+var embeddedOnlyFlags = []string{"mode", "modes", "complex-delay", "pool", "work", "executor", "gil", "switch-interval"}
 
 // externalOnlyFlags make sense only with --target: the embedded target's
 // loop is read in-process.

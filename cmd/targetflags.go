@@ -17,6 +17,7 @@ type targetFlags struct {
 	complexDelay   time.Duration
 	pool           int
 	work           string
+	executor       string
 	gil            bool
 	switchInterval time.Duration
 }
@@ -29,6 +30,7 @@ func (f *targetFlags) register(fs *pflag.FlagSet, withMode bool) {
 	fs.DurationVar(&f.complexDelay, "complex-delay", target.DefaultComplexDelay, "how long ComplexHandler works")
 	fs.IntVar(&f.pool, "pool", target.DefaultPool, "worker pool size in pooled mode (ThreadPoolExecutor(N))")
 	fs.StringVar(&f.work, "work", string(target.Sleep), "kind of work: sleep (blocking I/O) or cpu (busy computation)")
+	fs.StringVar(&f.executor, "executor", string(target.Thread), "pooled mode's workers: thread (ThreadPoolExecutor, sharing the GIL) or process (ProcessPoolExecutor, sharing only the cores)")
 	fs.BoolVar(&f.gil, "gil", false, "model CPython's global interpreter lock")
 	fs.DurationVar(&f.switchInterval, "switch-interval", target.DefaultSwitchInterval, "GIL switch interval (sys.getswitchinterval())")
 }
@@ -50,6 +52,7 @@ func (f *targetFlags) config(mode string) (target.Config, error) {
 		ComplexDelay:   f.complexDelay,
 		Pool:           f.pool,
 		Work:           target.Work(f.work),
+		Executor:       target.Executor(f.executor),
 		GIL:            f.gil,
 		SwitchInterval: f.switchInterval,
 	}
@@ -65,6 +68,9 @@ func describeTarget(c target.Config) string {
 	s := string(c.Loop) + " loop, complex-delay " + c.ComplexDelay.String() + ", work " + string(c.Work)
 	if c.Mode == target.Pooled {
 		s += ", pool " + strconv.Itoa(c.Pool)
+		if c.Executor == target.Process {
+			s += " processes"
+		}
 	}
 	if c.GIL {
 		s += ", GIL on (switch interval " + c.SwitchInterval.String() + ")"

@@ -7,9 +7,11 @@ package examples
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -149,6 +151,93 @@ func TestExampleServers(t *testing.T) {
 					t.Errorf("GET /complex answered after %v, before its %v of work", d, delay)
 				}
 			})
+		}
+	}
+}
+
+// tornado returns the Tornado example, skipping the test when it cannot run.
+func tornado(t *testing.T) server {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts Python processes")
+	}
+	for _, srv := range servers(t) {
+		if srv.name == "tornado" {
+			return srv
+		}
+	}
+	t.Skip("needs Tornado for /usr/bin/python3")
+	return server{}
+}
+
+// The Tornado example's CPU work holds what sleep releases: on the loop it
+// blocks MainHandler for the whole computation; in a thread it costs
+// MainHandler about one GIL switch interval; in a process, nothing.
+func TestTornadoCPUWork(t *testing.T) {
+	srv := tornado(t)
+	const delay = 1500 * time.Millisecond
+	cases := []struct {
+		name     string
+		args     []string
+		min, max time.Duration // MainHandler's median while the work runs
+	}{
+		// CPU time on a busy host can take several times as long in wall time.
+		{"blocking: the loop computes", []string{"--mode", "blocking"}, 700 * time.Millisecond, 10 * delay},
+		{"async: nothing to await", []string{"--mode", "async"}, 700 * time.Millisecond, 10 * delay},
+		{"thread: waits for the GIL", []string{"--mode", "pooled", "--switch-interval", "40ms"}, 20 * time.Millisecond, 500 * time.Millisecond},
+		{"process: a GIL of its own", []string{"--mode", "pooled", "--executor", "process", "--switch-interval", "40ms"}, 0, 20 * time.Millisecond},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"--port", "0", "--work", "cpu", "--pool", "1",
+				"--delay", strconv.FormatFloat(delay.Seconds(), 'f', -1, 64)}, tc.args...)
+			url := start(t, srv, args...)
+			tr := &http.Transport{}
+			defer tr.CloseIdleConnections()
+			c := &http.Client{Transport: tr, Timeout: 20 * delay}
+			fetch(t, c, url+"/") // a warm connection
+			sent := time.Now()
+			complexDone := make(chan time.Duration, 1)
+			go func() {
+				_, _, took := fetch(t, c, url+"/complex")
+				complexDone <- took
+			}()
+			time.Sleep(300 * time.Millisecond) // let the work begin
+			var took []time.Duration
+			for len(took) < 3 && time.Since(sent) < delay/2 {
+				_, body, d := fetch(t, c, url+"/")
+				if body != mainBody {
+					t.Errorf("GET / answered %q", body)
+				}
+				took = append(took, d)
+			}
+			slices.Sort(took)
+			if m := took[len(took)/2]; m < tc.min || m > tc.max {
+				t.Errorf("GET / took %v (median of %v) while ComplexHandler computed, want %v to %v", m, took, tc.min, tc.max)
+			}
+			// CPU time, not wall time, bounds the work: it cannot end sooner.
+			if d := <-complexDone; d < delay*9/10 {
+				t.Errorf("GET /complex answered after %v, before its %v of CPU time", d, delay)
+			}
+		})
+	}
+}
+
+// The flags the fidelity bench relies on are checked like the others.
+func TestTornadoRejectsBadFlags(t *testing.T) {
+	srv := tornado(t)
+	for _, args := range [][]string{
+		{"--work", "io"},
+		{"--executor", "fiber"},
+		{"--switch-interval", "0"},
+		{"--switch-interval", "soon"},
+	} {
+		cmd := exec.Command(srv.argv[0], append(srv.argv[1:], args...)...)
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+			t.Errorf("%v: %v, want exit status 2\n%s", args, err, out)
 		}
 	}
 }

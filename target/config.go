@@ -51,6 +51,12 @@ type Config struct {
 	GIL          bool // model CPython's global interpreter lock
 	// SwitchInterval is the GIL's switch interval; zero means CPython's 5ms.
 	SwitchInterval time.Duration
+	// Executor is what pooled mode's workers are: threads (the default) or
+	// processes.
+	Executor Executor
+	// Cores is how many processors the pool's computations share; zero
+	// means the host's.
+	Cores int
 	// Addr is where to listen; the default binds loopback on a free port.
 	Addr string
 	// WriteTimeout bounds writing one answer, from the end of its headers;
@@ -85,6 +91,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Loop == "" {
 		c.Loop = Tornado
+	}
+	if c.Executor == "" {
+		c.Executor = Thread
 	}
 	if c.Pool == 0 {
 		c.Pool = DefaultPool
@@ -133,11 +142,16 @@ func (c Config) Validate() error {
 	if c.GIL && c.Loop != Tornado {
 		return bad("gil", "models CPython's lock; the %s loop has none (use --loop tornado)", c.Loop)
 	}
+	if _, err := ParseExecutor(string(c.Executor)); err != nil {
+		return bad("executor", ": %v", err)
+	}
 	switch {
 	case c.ComplexDelay < 0:
 		return bad("complex-delay", "must be >= 0, got %s", c.ComplexDelay)
 	case c.Pool < 1:
 		return bad("pool", "must be at least 1 worker, got %d", c.Pool)
+	case c.Cores < 0:
+		return bad("cores", "must be >= 0, got %d", c.Cores)
 	case c.SwitchInterval < 0:
 		return bad("switch-interval", "must be > 0, got %s", c.SwitchInterval)
 	case c.WriteTimeout < 0:

@@ -2,11 +2,12 @@ package target
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // burn does as much computation as an uncontended core does in d. Unlike
-// spin, which watches the clock, it takes longer when the core is shared,
+// a loop that watches the clock, it takes longer when the core is shared,
 // as the real runtime's work does: on a busy machine the loop's own steps
 // stretch, and so does everyone else's.
 func burn(d time.Duration) {
@@ -20,6 +21,9 @@ func burn(d time.Duration) {
 	}
 	spinSink.Store(x)
 }
+
+// spinSink keeps the compiler from removing burn's arithmetic.
+var spinSink atomic.Uint64
 
 // burnShift scales burnRate, in rounds per 2^-burnShift ns.
 const burnShift = 16

@@ -139,14 +139,7 @@ func (s *Server) complex(rep *reply) {
 	case s.cfg.Mode == Pooled:
 		// A worker does the work; the answer comes back through the loop.
 		ok := s.pool.Submit(func() {
-			if s.gil != nil {
-				s.gil.acquire(false)
-			}
-			done := work.do(d, s.gil, false, s.quit)
-			if s.gil != nil {
-				s.gil.release()
-			}
-			s.loop.Post(s.continuation(rep, done))
+			s.loop.Post(s.continuation(rep, s.pool.do(work, d, s.gil, s.quit)))
 		})
 		if !ok {
 			s.answer(rep, false)

@@ -3,11 +3,14 @@ package target
 import "sync"
 
 // Pool is a fixed set of worker goroutines fed from an unbounded FIFO queue,
-// like Python's ThreadPoolExecutor(max_workers): with every worker busy, a
-// new job waits for the first one to come free.
+// like Python's ThreadPoolExecutor(max_workers) or ProcessPoolExecutor: with
+// every worker busy, a new job waits for the first one to come free. Its
+// workers' computations share the cores.
 type Pool struct {
-	size int
-	wg   sync.WaitGroup
+	size     int
+	executor Executor
+	cores    *Cores
+	wg       sync.WaitGroup
 
 	mu           sync.Mutex
 	cond         *sync.Cond
@@ -19,9 +22,13 @@ type Pool struct {
 	completed    uint64
 }
 
-// NewPool starts size workers.
-func NewPool(size int) *Pool {
-	p := &Pool{size: size}
+// NewPool starts size workers of the given executor, computing on cores (nil
+// means the host's).
+func NewPool(size int, executor Executor, cores *Cores) *Pool {
+	if cores == nil {
+		cores = NewCores(0)
+	}
+	p := &Pool{size: size, executor: executor, cores: cores}
 	p.cond = sync.NewCond(&p.mu)
 	for range size {
 		p.wg.Go(p.work)

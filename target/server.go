@@ -79,7 +79,7 @@ func Start(cfg Config) (*Server, error) {
 	s.loop.kind, s.loop.cost = cfg.Loop, cfg.Loop.stepCost()
 	burnRate() // calibrated now, not on the first request
 	if cfg.Mode == Pooled {
-		s.pool = NewPool(cfg.Pool)
+		s.pool = NewPool(cfg.Pool, cfg.Executor, NewCores(cfg.Cores))
 	}
 	s.http = &http.Server{
 		Handler:           s,

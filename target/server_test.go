@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,31 +84,61 @@ func TestPooledStaircase(t *testing.T) {
 	}
 }
 
-// Under the GIL, CPU-bound workers slow the loop's every request; sleeping
-// workers release the lock and do not.
-func TestGILSlowsMainHandlerOnlyForCPUWork(t *testing.T) {
-	const delay, pool = 600 * time.Millisecond, 3
-	mainLatency := func(t *testing.T, work Work) time.Duration {
-		srv, c := startTarget(t, Config{Mode: Pooled, Pool: pool, Work: work, GIL: true, ComplexDelay: delay})
-		done := inBackground(t, c, srv.URL()+ComplexPath, pool)
+// Under the GIL, a CPU-bound worker costs each of the loop's requests about
+// one switch interval, as it does in CPython: the loop comes back from its
+// poller, waits one interval, asks for the lock and gets it. Sleeping workers
+// release the lock and cost nothing; a process pool has a lock of its own.
+func TestGILSlowsMainHandlerOnlyForCPUWorkInThreads(t *testing.T) {
+	const delay, interval = 800 * time.Millisecond, 20 * time.Millisecond
+	mainLatency := func(t *testing.T, work Work, executor Executor) time.Duration {
+		srv, c := startTarget(t, Config{Mode: Pooled, Pool: 1, Work: work, Executor: executor,
+			GIL: true, SwitchInterval: interval, ComplexDelay: delay})
+		get(t, c, srv.URL()+MainPath) // a warm connection
+		done := inBackground(t, c, srv.URL()+ComplexPath, 1)
 		time.Sleep(50 * time.Millisecond)
 		var ds []time.Duration
 		for range 7 {
 			_, _, d := get(t, c, srv.URL()+MainPath)
 			ds = append(ds, d)
 		}
-		collect(done, pool)
+		collect(done, 1)
 		return median(ds)
 	}
-	cpu := mainLatency(t, CPU)
-	sleep := mainLatency(t, Sleep)
-	// Each of a request's four trips through the loop must win the lock back
-	// from a computing worker: at least one 5ms switch interval each.
-	if cpu < 10*time.Millisecond {
-		t.Errorf("pooled cpu with GIL: MainHandler median %v, want >= 10ms", cpu)
+	if d := mainLatency(t, CPU, Thread); d < interval*3/4 || d > 5*interval {
+		t.Errorf("cpu in a thread: MainHandler median %v, want about one %v switch interval", d, interval)
 	}
-	if sleep > 5*time.Millisecond || sleep*3 > cpu {
-		t.Errorf("pooled sleep with GIL: MainHandler median %v, want small and far below cpu's %v", sleep, cpu)
+	if d := mainLatency(t, Sleep, Thread); d > interval/4 {
+		t.Errorf("sleep in a thread: MainHandler median %v, want far below the %v switch interval", d, interval)
+	}
+	if d := mainLatency(t, CPU, Process); d > interval/4 {
+		t.Errorf("cpu in a process: MainHandler median %v, want far below the %v switch interval", d, interval)
+	}
+}
+
+// A process pool's computations share the cores: with twice as many as
+// cores, each takes twice as long. Threads under the GIL take turns.
+func TestPooledCPUCompletion(t *testing.T) {
+	const delay = 300 * time.Millisecond
+	cases := []struct {
+		name     string
+		executor Executor
+		gil      bool
+		want     time.Duration // when all four requests are done
+	}{
+		{"processes on 2 cores", Process, true, 2 * delay},
+		{"threads without the GIL on 2 cores", Thread, false, 2 * delay},
+		{"threads under the GIL", Thread, true, 4 * delay},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := startTarget(t, Config{Mode: Pooled, Pool: 4, Cores: 2, Work: CPU, Executor: tc.executor,
+				GIL: tc.gil, SwitchInterval: 2 * time.Millisecond, ComplexDelay: delay})
+			ds := collect(inBackground(t, c, srv.URL()+ComplexPath, 4), 4)
+			first, last := slices.Min(ds), slices.Max(ds)
+			if first < tc.want*3/4 || last < tc.want*9/10 || last > tc.want+delay {
+				t.Errorf("requests answered after %v to %v, want all at about %v", first, last, tc.want)
+			}
+		})
 	}
 }
 
@@ -331,6 +362,8 @@ func TestStartRejectsBadConfig(t *testing.T) {
 		{"unknown work", Config{Work: "io"}},
 		{"unknown loop", Config{Loop: "uvloop"}},
 		{"the GIL on Node's loop", Config{Loop: Node, GIL: true}},
+		{"unknown executor", Config{Executor: "fiber"}},
+		{"negative cores", Config{Cores: -1}},
 		{"negative delay", Config{ComplexDelay: -time.Second}},
 		{"negative pool", Config{Pool: -1}},
 		{"bad address", Config{Addr: "127.0.0.1:notaport"}},

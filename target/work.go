@@ -1,7 +1,6 @@
 package target
 
 import (
-	"sync/atomic"
 	"time"
 )
 
@@ -20,13 +19,9 @@ const (
 // ParseWork checks a --work value.
 func ParseWork(s string) (Work, error) { return choose("work", s, Sleep, CPU) }
 
-// cpuSlice is how long CPU work computes between checks of the GIL's drop
-// request and of shutdown; CPython checks its eval breaker about as often.
-const cpuSlice = 50 * time.Microsecond
-
-// do performs d of work on the calling goroutine. When gil is not nil the
-// caller holds it, and holds it again when do returns. It returns early, with
-// false, when quit is closed.
+// do performs d of work on the calling goroutine, a thread of the loop's
+// process. When gil is not nil the caller holds it, and holds it again when
+// do returns. It returns early, with false, when quit is closed.
 func (w Work) do(d time.Duration, gil *GIL, byLoop bool, quit <-chan struct{}) bool {
 	if w == CPU {
 		return compute(d, gil, quit)
@@ -35,6 +30,24 @@ func (w Work) do(d time.Duration, gil *GIL, byLoop bool, quit <-chan struct{}) b
 		gil.release()
 		defer gil.acquire(byLoop)
 	}
+	return wait(d, quit)
+}
+
+// compute runs d of CPU-bound work, under the GIL when gil is not nil. The
+// thread has a processor to itself: only one thread of the process computes
+// at a time (a pool's computations share the host's cores through Cores).
+func compute(d time.Duration, gil *GIL, quit <-chan struct{}) bool {
+	if gil != nil {
+		return gil.compute(d, quit)
+	}
+	return wait(d, quit)
+}
+
+// wait lets d pass, or less if quit is closed first (then it returns false).
+// Computing is modelled as time passing too, not as a processor kept busy,
+// so that the figures do not depend on how Go schedules the model's own
+// goroutines.
+func wait(d time.Duration, quit <-chan struct{}) bool {
 	if d <= 0 {
 		return true
 	}
@@ -46,40 +59,4 @@ func (w Work) do(d time.Duration, gil *GIL, byLoop bool, quit <-chan struct{}) b
 	case <-quit:
 		return false
 	}
-}
-
-// compute keeps a core busy until it has computed for d. Under the GIL only
-// the time it holds the lock counts, as CPU work in CPython only progresses
-// while its thread runs bytecode.
-func compute(d time.Duration, gil *GIL, quit <-chan struct{}) bool {
-	var done time.Duration
-	for done < d {
-		select {
-		case <-quit:
-			return false
-		default:
-		}
-		start := time.Now()
-		spin(min(cpuSlice, d-done))
-		done += time.Since(start)
-		if gil != nil {
-			gil.checkDrop()
-		}
-	}
-	return true
-}
-
-// spinSink keeps the compiler from removing spin's arithmetic.
-var spinSink atomic.Uint64
-
-func spin(d time.Duration) {
-	x := spinSink.Load() | 1
-	for start := time.Now(); time.Since(start) < d; {
-		for range 64 {
-			x ^= x << 13
-			x ^= x >> 7
-			x ^= x << 17
-		}
-	}
-	spinSink.Store(x)
 }

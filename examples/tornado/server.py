@@ -4,13 +4,21 @@
 MainHandler (GET /) answers at once. ComplexHandler (GET /complex) works for
 --delay seconds in one of three ways, chosen with --mode:
 
-  blocking  time.sleep() in the handler, on the loop's only thread: every
-            other request, MainHandler's included, waits until it returns.
+  blocking  the work in the handler, on the loop's only thread: every other
+            request, MainHandler's included, waits until it is done.
   async     await asyncio.sleep(): the coroutine suspends and the loop serves
-            other requests meanwhile.
-  pooled    time.sleep() in a ThreadPoolExecutor(--pool) worker through
-            run_on_executor: the loop stays free; requests beyond --pool wait
-            in the executor's queue for a free thread.
+            other requests meanwhile. CPU work has nothing to await: it runs
+            in the coroutine and blocks the loop as in blocking mode.
+  pooled    the work in one of --pool executor workers: the loop stays free;
+            requests beyond --pool wait in the executor's queue.
+
+--work picks the work: sleep (time.sleep, blocking I/O; it releases the GIL)
+or cpu (a pure-Python computation for --delay seconds of the thread's CPU
+time; it holds the GIL while it computes). --executor picks the pool: thread
+(ThreadPoolExecutor, whose workers share the loop's GIL) or process
+(ProcessPoolExecutor, a GIL per worker: the fix for CPU work).
+--switch-interval sets sys.setswitchinterval, how long a thread waits for the
+GIL before it asks the holder to drop it (CPython's default is 5ms).
 
 Probe it with blockprobe (see ../README.md). Run it with the Python that has
 Tornado, on Debian /usr/bin/python3 once python3-tornado is installed.
@@ -30,13 +38,15 @@ import argparse
 import asyncio
 import concurrent.futures
 import os
+import multiprocessing
 import signal
 import socket
 import sys
+import threading
 import time
 
-import tornado.concurrent
 import tornado.httpserver
+import tornado.ioloop
 import tornado.netutil
 import tornado.web
 
@@ -46,6 +56,52 @@ HOST = "127.0.0.1"
 # full backlog drops SYNs and the client retries a second or more later,
 # which would add that retry to the latency blockprobe measures.
 BACKLOG = 1024
+
+# Set at shutdown: a computation in a pool thread ends early rather than keep
+# the interpreter from exiting.
+stopping = threading.Event()
+
+
+def compute(seconds):
+    """Computes in pure Python until this thread has had `seconds` of CPU.
+
+    The thread's CPU time, not the wall clock, bounds it: a thread that waits
+    for the GIL makes no progress, just as a real computation makes none.
+    """
+    end = time.thread_time() + seconds
+    x = 0
+    while time.thread_time() < end and not stopping.is_set():
+        for i in range(500):
+            x = (x * 31 + i) % 1000003
+    return x
+
+
+def work(kind, seconds):
+    """ComplexHandler's work: blocking I/O (sleep) or computation (cpu)."""
+    if kind == "cpu":
+        compute(seconds)
+    else:
+        time.sleep(seconds)
+
+
+def process_worker_init():
+    """Runs in each ProcessPoolExecutor worker as it starts.
+
+    A worker must not outlive the server: it asks Linux to end it when its
+    parent dies (a SIGKILL gives the server no chance to stop it), and it lets
+    go of the server's stdout and stderr, which a script or test reading them
+    waits on until every holder has closed them.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the server's own shutdown still stops its workers
 
 
 class TextHandler(tornado.web.RequestHandler):
@@ -61,9 +117,10 @@ class MainHandler(TextHandler):
 class ComplexHandler(TextHandler):
     """What the three forms share: the delay and the answer."""
 
-    def initialize(self, delay, mode):
+    def initialize(self, delay, mode, kind):
         self.delay = delay
         self.mode = mode
+        self.kind = kind
 
     def answer(self):
         self.write(f"[ComplexHandler] done: {self.delay:g}s of work in {self.mode} mode\n")
@@ -71,35 +128,43 @@ class ComplexHandler(TextHandler):
 
 class BlockingComplexHandler(ComplexHandler):
     def get(self):
-        # The bug: this thread is the event loop, and it sleeps.
-        time.sleep(self.delay)
+        # The bug: this thread is the event loop, and it sleeps (or computes).
+        if self.kind == "cpu":
+            compute(self.delay)
+        else:
+            time.sleep(self.delay)
         self.answer()
 
 
 class AsyncComplexHandler(ComplexHandler):
     async def get(self):
-        # The loop runs other callbacks until the timer fires.
-        await asyncio.sleep(self.delay)
+        if self.kind == "cpu":
+            # await is no help here: a computation has no point at which the
+            # coroutine suspends, so the loop waits for all of it.
+            compute(self.delay)
+        else:
+            # The loop runs other callbacks until the timer fires.
+            await asyncio.sleep(self.delay)
         self.answer()
 
 
 class PooledComplexHandler(ComplexHandler):
-    def initialize(self, delay, mode, executor):
-        super().initialize(delay, mode)
-        self.executor = executor  # the attribute run_on_executor looks up
+    def initialize(self, delay, mode, kind, executor):
+        super().initialize(delay, mode, kind)
+        self.executor = executor
 
     async def get(self):
-        await self.work()
+        # Blocking, but on a pool worker: the loop's thread is not held. A
+        # thread worker still shares the GIL with the loop; a process does not.
+        # (run_on_executor would pass self, which a process cannot receive.)
+        await tornado.ioloop.IOLoop.current().run_in_executor(
+            self.executor, work, self.kind, self.delay
+        )
         self.answer()
 
-    @tornado.concurrent.run_on_executor
-    def work(self):
-        # Blocking, but on a pool thread: the loop's thread is not held.
-        time.sleep(self.delay)
 
-
-def make_app(mode, delay, executor):
-    kwargs = {"delay": delay, "mode": mode}
+def make_app(mode, delay, executor, kind="sleep"):
+    kwargs = {"delay": delay, "mode": mode, "kind": kind}
     if mode == "blocking":
         complex_handler = BlockingComplexHandler
     elif mode == "async":
@@ -143,9 +208,11 @@ def ignore_cancellation(loop, context):
 
 async def serve(args):
     executor = None
-    if args.mode == "pooled":
+    if args.mode == "pooled" and args.executor == "process":
+        executor = concurrent.futures.ProcessPoolExecutor(args.pool, initializer=process_worker_init)
+    elif args.mode == "pooled":
         executor = concurrent.futures.ThreadPoolExecutor(args.pool)
-    app = make_app(args.mode, args.delay, executor)
+    app = make_app(args.mode, args.delay, executor, args.work)
     sockets = tornado.netutil.bind_sockets(
         args.port, address=HOST, family=socket.AF_INET, backlog=BACKLOG
     )
@@ -167,8 +234,12 @@ async def serve(args):
     # cancellation as an error, which at shutdown is expected.
     asyncio.get_running_loop().set_exception_handler(ignore_cancellation)
     if executor is not None:
-        # Queued work is dropped; a worker in time.sleep finishes its sleep
-        # before the interpreter exits.
+        # Queued work is dropped; a thread in time.sleep finishes its sleep
+        # before the interpreter exits, a computation stops early, and a
+        # process is stopped where it is.
+        stopping.set()
+        for child in multiprocessing.active_children():
+            child.terminate()
         executor.shutdown(wait=False, cancel_futures=True)
 
 
@@ -182,6 +253,15 @@ def parse_args(argv):
 
         return parse
 
+    def switch_interval(text):
+        try:
+            value = float(text[:-2]) / 1000 if text.endswith("ms") else float(text.rstrip("s"))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"want seconds (0.005) or milliseconds (5ms), got {text}")
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        return value
+
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--mode", choices=["blocking", "async", "pooled"], default="blocking",
                    help="how ComplexHandler works (default: blocking)")
@@ -190,7 +270,16 @@ def parse_args(argv):
     p.add_argument("--delay", type=at_least(0, float), default=5.0,
                    help="seconds of work per ComplexHandler request (default: 5)")
     p.add_argument("--pool", type=at_least(1, int), default=5,
-                   help="executor threads in pooled mode (default: 5)")
+                   help="executor workers in pooled mode (default: 5)")
+    p.add_argument("--work", choices=["sleep", "cpu"], default="sleep",
+                   help="ComplexHandler's work: sleep (blocking I/O) or cpu "
+                        "(pure-Python computation for --delay s of CPU time) (default: sleep)")
+    p.add_argument("--executor", choices=["thread", "process"], default="thread",
+                   help="pool in pooled mode: thread (ThreadPoolExecutor, one GIL) "
+                        "or process (ProcessPoolExecutor, a GIL each) (default: thread)")
+    p.add_argument("--switch-interval", type=switch_interval, default=None,
+                   help="GIL switch interval, seconds or with ms (5ms); "
+                        "sys.setswitchinterval (default: CPython's, 5ms)")
     args = p.parse_args(argv)
     if args.port > 65535:
         p.error(f"argument --port: must be <= 65535, got {args.port}")
@@ -199,6 +288,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
     try:
         asyncio.run(serve(args))
     except OSError as e:
