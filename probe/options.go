@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/blockprobe/blockprobe/internal/option"
 )
 
 // Options configure one run of the scenario (README: blockprobe run).
@@ -128,21 +130,17 @@ var ErrInvalid = errors.New("invalid options")
 const MaxRate = 100_000
 
 // OptionError names the option that cannot make a run, by the name the
-// command line gives it (Option), and says why.
-type OptionError struct{ Name, Problem string }
+// command line gives it (Option), and says why; it errors.Is ErrInvalid.
+type OptionError = option.Error
 
-func (e *OptionError) Error() string        { return e.Name + " " + e.Problem }
-func (e *OptionError) Option() string       { return e.Name }
-func (e *OptionError) Is(target error) bool { return target == ErrInvalid }
+// bad is the OptionError of the option name.
+func bad(name, format string, a ...any) error { return option.Bad(ErrInvalid, name, format, a...) }
 
 // Validate reports the first option that cannot make a run as an
 // *OptionError (which errors.Is ErrInvalid). Zero stands for the default
 // where a field says so. These are the only rules: the command line applies
 // them too.
 func (o Options) Validate() error {
-	bad := func(name, format string, a ...any) error {
-		return &OptionError{Name: name, Problem: fmt.Sprintf(format, a...)}
-	}
 	for _, u := range []string{o.MainURL, o.ComplexURL} {
 		if err := CheckURL(u); err != nil {
 			return bad("target", "%q: %v", RedactURLs(u), err)
@@ -189,9 +187,6 @@ func (o Options) Validate() error {
 // validateLoad checks what makes the load: the workers or the rate, the
 // window and the stages.
 func (o Options) validateLoad() error {
-	bad := func(name, format string, a ...any) error {
-		return &OptionError{Name: name, Problem: fmt.Sprintf(format, a...)}
-	}
 	open := o.LoadRate > 0
 	switch {
 	case !(o.LoadRate >= 0 && o.LoadRate <= MaxRate): // rejects NaN too

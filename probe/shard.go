@@ -105,7 +105,7 @@ const maxStartAhead = 24 * time.Hour
 // validateShard checks the shard and StartAt against now.
 func (o Options) validateShard(now time.Time) error {
 	if err := o.Shard.check(); err != nil {
-		return &OptionError{Name: "shard", Problem: err.Error()}
+		return bad("shard", "%v", err)
 	}
 	if o.StartAt.IsZero() {
 		return nil
@@ -113,9 +113,9 @@ func (o Options) validateShard(now time.Time) error {
 	at := o.StartAt.UTC().Format(time.RFC3339Nano)
 	switch end := o.StartAt.Add(o.window()); {
 	case !end.After(now):
-		return &OptionError{Name: "start-at", Problem: fmt.Sprintf("%s is past: the load window it starts ended %s ago", at, now.Sub(end).Round(time.Millisecond))}
+		return bad("start-at", "%s is past: the load window it starts ended %s ago", at, now.Sub(end).Round(time.Millisecond))
 	case o.StartAt.Sub(now) > maxStartAhead:
-		return &OptionError{Name: "start-at", Problem: fmt.Sprintf("%s is %s ahead, more than %s: check the date and time zone", at, o.StartAt.Sub(now).Round(time.Second), maxStartAhead)}
+		return bad("start-at", "%s is %s ahead, more than %s: check the date and time zone", at, o.StartAt.Sub(now).Round(time.Second), maxStartAhead)
 	}
 	return nil
 }

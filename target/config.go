@@ -2,9 +2,10 @@ package target
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/option"
 )
 
 // Mode is how ComplexHandler does its work.
@@ -74,12 +75,9 @@ type Config struct {
 var ErrConfig = errors.New("invalid target configuration")
 
 // OptionError names the field of a Config that cannot make a target, by
-// the name the command line gives it (Option), and says why.
-type OptionError struct{ Name, Problem string }
-
-func (e *OptionError) Error() string        { return e.Name + sep(e.Problem) + e.Problem }
-func (e *OptionError) Option() string       { return e.Name }
-func (e *OptionError) Is(target error) bool { return target == ErrConfig }
+// the name the command line gives it (Option), and says why; it errors.Is
+// ErrConfig.
+type OptionError = option.Error
 
 // withDefaults fills zero fields with their defaults.
 func (c Config) withDefaults() Config {
@@ -113,23 +111,12 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// sep joins an option's name to its problem: a space, unless the problem
-// brings its own colon.
-func sep(problem string) string {
-	if len(problem) > 0 && problem[0] == ':' {
-		return ""
-	}
-	return " "
-}
-
 // Validate reports the first field that cannot make a target as an
 // *OptionError (which errors.Is ErrConfig). Zero fields stand for their
 // defaults. These are the only rules: the command line applies them too.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	bad := func(name, format string, a ...any) error {
-		return &OptionError{Name: name, Problem: fmt.Sprintf(format, a...)}
-	}
+	bad := func(name, format string, a ...any) error { return option.Bad(ErrConfig, name, format, a...) }
 	if _, err := ParseMode(string(c.Mode)); err != nil {
 		return bad("mode", ": %v", err)
 	}
