@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dustin/go-humanize"
 )
 
 // Shard makes a run one of Count generators of the same scenario, so that
@@ -113,11 +115,21 @@ func (o Options) validateShard(now time.Time) error {
 	at := o.StartAt.UTC().Format(time.RFC3339Nano)
 	switch end := o.StartAt.Add(o.window()); {
 	case !end.After(now):
-		return bad("start-at", "%s is past: the load window it starts ended %s ago", at, now.Sub(end).Round(time.Millisecond))
+		return bad("start-at", "%s is past: the load window it starts ended %s", at, howLong(end, now, "ago"))
 	case o.StartAt.Sub(now) > maxStartAhead:
-		return bad("start-at", "%s is %s ahead, more than %s: check the date and time zone", at, o.StartAt.Sub(now).Round(time.Second), maxStartAhead)
+		return bad("start-at", "%s is %s, more than %s: check the date and time zone", at, howLong(o.StartAt, now, "ahead"), maxStartAhead)
 	}
 	return nil
+}
+
+// howLong says how far t is from now, in words a person reads at a glance:
+// to the millisecond within a day, in days or years beyond ("3 years ago",
+// not "26298h0m0s ago").
+func howLong(t, now time.Time, label string) string {
+	if d := t.Sub(now).Abs(); d <= maxStartAhead {
+		return d.Round(time.Millisecond).String() + " " + label
+	}
+	return humanize.RelTime(t, now, label, label)
 }
 
 // startLoad begins the load window: at once, or at Options.StartAt,

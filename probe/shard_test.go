@@ -207,3 +207,22 @@ func TestShardRunStartsAtStartAt(t *testing.T) {
 		}
 	})
 }
+
+// A --start-at years off is told in years, not in hours to the millisecond.
+func TestStartAtFarOffReadsAtAGlance(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	o := Options{Duration: 2 * time.Second}
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now.AddDate(-7, 0, 0), "ended 7 years ago"},
+		{now.Add(-time.Minute), "ended 58s ago"},
+		{now.AddDate(0, 0, 3), "is 3 days ahead"},
+	} {
+		o.StartAt = tc.at
+		if err := o.validateShard(now); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("start-at %s: %v, want it to say %q", tc.at, err, tc.want)
+		}
+	}
+}
