@@ -3,6 +3,7 @@ package target
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -146,4 +147,17 @@ func shutdownPastDeadline(t *testing.T, srv *Server, drain time.Duration) *Drain
 		t.Fatalf("Shutdown: %v, want a *DrainError that wraps the deadline's", err)
 	}
 	return cut
+}
+
+// getDebug reads the target's GET /debug/loop into v and returns its body.
+func getDebug(t testing.TB, c *http.Client, srv *Server, v any) string {
+	t.Helper()
+	status, body, _ := get(t, c, srv.URL()+DebugPath)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: status %d", DebugPath, status)
+	}
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatalf("decoding %s: %v\n%s", DebugPath, err, body)
+	}
+	return body
 }

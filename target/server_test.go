@@ -3,7 +3,6 @@ package target
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -150,14 +149,8 @@ func TestDebugLoopNamesTheCulprit(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	get(t, c, srv.URL()+MainPath)
 	<-done
-	status, body, _ := get(t, c, srv.URL()+DebugPath)
-	if status != http.StatusOK {
-		t.Fatalf("GET %s: status %d", DebugPath, status)
-	}
 	var st LoopStats
-	if err := json.Unmarshal([]byte(body), &st); err != nil {
-		t.Fatalf("decoding %s: %v\n%s", DebugPath, err, body)
-	}
+	body := getDebug(t, c, srv, &st)
 	if st.SlowestHandler != "ComplexHandler" || st.SlowestCallbackMs < ms(delay)*0.9 {
 		t.Errorf("slowest callback %.1fms in %q, want >= %.0fms in ComplexHandler", st.SlowestCallbackMs, st.SlowestHandler, ms(delay))
 	}
@@ -393,14 +386,8 @@ func TestDebugLoopServesTheAgentFormat(t *testing.T) {
 	srv, c := startTarget(t, Config{Mode: Blocking, ComplexDelay: delay})
 	before := float64(time.Now().UnixNano()) / 1e6
 	<-inBackground(t, c, srv.URL()+ComplexPath, 1)
-	status, body, _ := get(t, c, srv.URL()+DebugPath)
-	if status != http.StatusOK {
-		t.Fatalf("GET %s: status %d", DebugPath, status)
-	}
 	var doc LoopDoc
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		t.Fatalf("decoding %s: %v\n%s", DebugPath, err, body)
-	}
+	getDebug(t, c, srv, &doc)
 	if doc.Format != LoopFormat || doc.Source != SourceEmbedded || doc.Pid == 0 || doc.NowMs < before || doc.ThresholdMs != 20 {
 		t.Errorf("document head %q %q pid %d now %.0f threshold %v", doc.Format, doc.Source, doc.Pid, doc.NowMs, doc.ThresholdMs)
 	}
