@@ -56,3 +56,23 @@ func TestCoresQuit(t *testing.T) {
 		t.Errorf("a computation after one was cut took %v, want about 50ms", took)
 	}
 }
+
+// Progress over an interval is shared at the rate the interval had, also
+// for the computations accounted after one that ended in it.
+func TestCoresAdvanceSharesOneRate(t *testing.T) {
+	t0 := time.Now()
+	for range 20 { // map order varies: try both orders
+		c := NewCores(1)
+		short := &cpuJob{left: 50 * time.Millisecond, done: make(chan struct{})}
+		long := &cpuJob{left: 100 * time.Millisecond, done: make(chan struct{})}
+		c.jobs[short], c.jobs[long] = struct{}{}, struct{}{}
+		c.last = t0
+		c.advance(t0.Add(100 * time.Millisecond)) // two jobs on one core: 50ms each
+		if _, ok := c.jobs[short]; ok {
+			t.Fatalf("the short job is left with %v, want it done", short.left)
+		}
+		if long.left != 50*time.Millisecond {
+			t.Fatalf("the long job is left with %v, want 50ms", long.left)
+		}
+	}
+}
