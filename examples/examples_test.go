@@ -50,6 +50,13 @@ func servers(t *testing.T) []server {
 // then exit with status 0.
 func start(t *testing.T, srv server, args ...string) string {
 	t.Helper()
+	url, _ := launch(t, srv, args...)
+	return url
+}
+
+// launch is start that also returns the server's process ID.
+func launch(t *testing.T, srv server, args ...string) (string, int) {
+	t.Helper()
 	cmd := exec.Command(srv.argv[0], append(srv.argv[1:], args...)...)
 	var stderr bytes.Buffer // read only after Wait
 	cmd.Stderr = &stderr
@@ -90,10 +97,10 @@ func start(t *testing.T, srv server, args ...string) string {
 		if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
 			t.Fatalf("%s printed %q, want listening on http://127.0.0.1:PORT", srv.name, line)
 		}
-		return url
+		return url, cmd.Process.Pid
 	case <-time.After(10 * time.Second):
 		t.Fatalf("%s printed no address within 10s", srv.name)
-		return ""
+		return "", 0
 	}
 }
 
@@ -184,28 +191,33 @@ func TestTornadoCPUWork(t *testing.T) {
 		// CPU time on a busy host can take several times as long in wall time.
 		{"blocking: the loop computes", []string{"--mode", "blocking"}, 700 * time.Millisecond, 10 * delay},
 		{"async: nothing to await", []string{"--mode", "async"}, 700 * time.Millisecond, 10 * delay},
-		{"thread: waits for the GIL", []string{"--mode", "pooled", "--switch-interval", "40ms"}, 20 * time.Millisecond, 500 * time.Millisecond},
-		{"process: a GIL of its own", []string{"--mode", "pooled", "--executor", "process", "--switch-interval", "40ms"}, 0, 20 * time.Millisecond},
+		// A long switch interval keeps the two pool cases apart by more
+		// than a busy host's scheduling delays (tens of ms).
+		{"thread: waits for the GIL", []string{"--mode", "pooled", "--switch-interval", "100ms"}, 60 * time.Millisecond, 1200 * time.Millisecond},
+		{"process: a GIL of its own", []string{"--mode", "pooled", "--executor", "process", "--switch-interval", "100ms"}, 0, 50 * time.Millisecond},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			args := append([]string{"--port", "0", "--work", "cpu", "--pool", "1",
 				"--delay", strconv.FormatFloat(delay.Seconds(), 'f', -1, 64)}, tc.args...)
-			url := start(t, srv, args...)
+			url, pid := launch(t, srv, args...)
 			tr := &http.Transport{}
 			defer tr.CloseIdleConnections()
 			c := &http.Client{Transport: tr, Timeout: 20 * delay}
 			fetch(t, c, url+"/") // a warm connection
-			sent := time.Now()
+			begun := computing(t, pid, 100*time.Millisecond)
 			complexDone := make(chan time.Duration, 1)
 			go func() {
 				_, _, took := fetch(t, c, url+"/complex")
 				complexDone <- took
 			}()
-			time.Sleep(300 * time.Millisecond) // let the work begin
+			// On a busy host the server may read /complex late: probes
+			// before the work begins would measure an idle server.
+			await(t, "ComplexHandler's computation", 20*delay, begun)
+			started := time.Now()
 			var took []time.Duration
-			for len(took) < 3 && time.Since(sent) < delay/2 {
+			for len(took) < 3 && time.Since(started) < delay/2 {
 				_, body, d := fetch(t, c, url+"/")
 				if body != mainBody {
 					t.Errorf("GET / answered %q", body)

@@ -24,9 +24,11 @@ func TestGILModelAgreesWithCPython(t *testing.T) {
 	for attempt := 1; attempt <= 3; attempt++ {
 		model = embeddedMain(t, target.Config{Mode: target.Pooled, Pool: 1, Work: target.CPU, GIL: true,
 			SwitchInterval: interval, ComplexDelay: delay})
-		url := start(t, srv, "--mode", "pooled", "--work", "cpu", "--pool", "1", "--delay", "1.5",
+		url, pid := launch(t, srv, "--mode", "pooled", "--work", "cpu", "--pool", "1", "--delay", "1.5",
 			"--port", "0")
-		cpython = mainWhileComputing(t, url, delay)
+		cpython = mainWhileComputing(t, url, delay, func() func() bool {
+			return computing(t, pid, 100*time.Millisecond)
+		})
 		if model*3 >= cpython && cpython*3 >= model {
 			return
 		}
@@ -48,24 +50,29 @@ func embeddedMain(t *testing.T, cfg target.Config) time.Duration {
 		defer cancel()
 		_ = s.Shutdown(ctx)
 	}()
-	return mainWhileComputing(t, s.URL(), cfg.ComplexDelay)
+	// The model's pool thread computes from when it is busy.
+	return mainWhileComputing(t, s.URL(), cfg.ComplexDelay, func() func() bool {
+		return func() bool { p := s.Stats().Pool; return p != nil && p.Busy > 0 }
+	})
 }
 
-// mainWhileComputing sends one ComplexHandler request and, while it works,
+// mainWhileComputing sends one ComplexHandler request and, once the work
+// has begun (watch returns the check, made before the request is sent),
 // MainHandler probes 50ms apart on a warm connection, and returns their
 // median latency.
-func mainWhileComputing(t *testing.T, url string, delay time.Duration) time.Duration {
+func mainWhileComputing(t *testing.T, url string, delay time.Duration, watch func() func() bool) time.Duration {
 	t.Helper()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr, Timeout: 20 * delay}
 	fetch(t, c, url+"/")
+	begun := watch()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		fetch(t, c, url+"/complex")
 	}()
-	time.Sleep(200 * time.Millisecond)
+	await(t, "ComplexHandler's computation", 20*delay, begun)
 	var took []time.Duration
 	for range 9 {
 		_, _, d := fetch(t, c, url+"/")
