@@ -146,6 +146,11 @@ func (o Options) Validate() error {
 			return bad("target", "%q: %v", RedactURLs(u), err)
 		}
 	}
+	if o.LoopStatsURL != "" {
+		if err := CheckURL(o.LoopStatsURL); err != nil {
+			return bad("loop-stats", "%q: %v", RedactURLs(o.LoopStatsURL), err)
+		}
+	}
 	if err := o.validateLoad(); err != nil {
 		return err
 	}
@@ -153,35 +158,27 @@ func (o Options) Validate() error {
 		return err
 	}
 	window := o.window()
-	switch {
-	case o.Baseline < 0:
-		return bad("baseline", "must be >= 0, got %d", o.Baseline)
-	case !(o.Rate > 0 && o.Rate <= MaxRate): // rejects NaN too
-		return bad("rate", "must be > 0 and <= %d probes/s, got %g", MaxRate, o.Rate)
-	case o.Timeout < 0:
-		return bad("timeout", "must be > 0, got %s", o.Timeout)
-	case o.LoadGrace < 0:
-		return bad("grace", "must be >= 0, got %s", o.LoadGrace)
-	case o.StarveThreshold < 0:
-		return bad("starve-threshold", "must be >= 0, got %s", o.StarveThreshold)
-	case o.ProbeConns < 0:
-		return bad("probe-conns", "must be >= 0, got %d", o.ProbeConns)
-	case o.ProbeDelay < 0 || o.ProbeDelay >= window:
-		return bad("probe-delay", "must be >= 0 and shorter than the load window (%s), got %s", window, o.ProbeDelay)
-	case o.MaxRecords < 0:
-		return bad("max-records", "must be >= 1, got %d", o.MaxRecords)
-	case o.MaxRequests < 0:
-		return bad("max-requests", "must be >= 1, got %d", o.MaxRequests)
-	case o.LoopStatsURL != "" && CheckURL(o.LoopStatsURL) != nil:
-		return bad("loop-stats", "%q: %v", RedactURLs(o.LoopStatsURL), CheckURL(o.LoopStatsURL))
-	case o.LoopPoll < 0:
-		return bad("loop-poll", "must be >= 0, got %s", o.LoopPoll)
-	case o.MaxBody < 0:
-		return bad("max-body", "must be at least 1 byte, got %d", o.MaxBody)
-	case o.ComplexMethod != "" && strings.IndexFunc(o.ComplexMethod, func(r rune) bool { return !httpguts.IsTokenRune(r) }) >= 0:
-		return bad("method", "%q is not an HTTP method", o.ComplexMethod)
-	}
-	return nil
+	return option.First(ErrInvalid,
+		option.AtLeast("baseline", o.Baseline, 0),
+		// !(a && b) rather than a || b: NaN breaks the rule too.
+		option.Rule{Name: "rate", OK: o.Rate > 0 && o.Rate <= MaxRate, Want: fmt.Sprintf("> 0 and <= %d probes/s", MaxRate), Got: o.Rate},
+		option.PositiveOrDefault("timeout", o.Timeout),
+		option.AtLeast("grace", o.LoadGrace, 0),
+		option.AtLeast("starve-threshold", o.StarveThreshold, 0),
+		option.AtLeast("probe-conns", o.ProbeConns, 0),
+		option.Rule{Name: "probe-delay", OK: o.ProbeDelay >= 0 && o.ProbeDelay < window,
+			Want: fmt.Sprintf(">= 0 and shorter than the load window (%s)", window), Got: o.ProbeDelay},
+		option.PositiveOrDefault("max-records", o.MaxRecords),
+		option.PositiveOrDefault("max-requests", o.MaxRequests),
+		option.PositiveOrDefault("loop-poll", o.LoopPoll),
+		option.PositiveOrDefault("max-body", o.MaxBody),
+		option.Rule{Name: "method", OK: o.ComplexMethod == "" || isToken(o.ComplexMethod), Want: "an HTTP method", Got: strconv.Quote(o.ComplexMethod)},
+	)
+}
+
+// isToken reports whether s is an HTTP token, as a method must be.
+func isToken(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return !httpguts.IsTokenRune(r) }) < 0
 }
 
 // validateLoad checks what makes the load: the workers or the rate, the

@@ -132,19 +132,12 @@ func (c Config) Validate() error {
 	if _, err := ParseExecutor(string(c.Executor)); err != nil {
 		return bad("executor", ": %v", err)
 	}
-	switch {
-	case c.ComplexDelay < 0:
-		return bad("complex-delay", "must be >= 0, got %s", c.ComplexDelay)
-	case c.Pool < 1:
-		return bad("pool", "must be at least 1 worker, got %d", c.Pool)
-	case c.Cores < 0:
-		return bad("cores", "must be >= 0, got %d", c.Cores)
-	case c.SwitchInterval < 0:
-		return bad("switch-interval", "must be > 0, got %s", c.SwitchInterval)
-	case c.WriteTimeout < 0:
-		return bad("write-timeout", "must be >= 0, got %s", c.WriteTimeout)
-	case c.ReadHeaderTimeout < 0:
-		return bad("read-header-timeout", "must be >= 0, got %s", c.ReadHeaderTimeout)
-	}
-	return nil
+	return option.First(ErrConfig,
+		option.AtLeast("complex-delay", c.ComplexDelay, 0),
+		option.AtLeast("pool", c.Pool, 1), // withDefaults made a zero the default
+		option.AtLeast("cores", c.Cores, 0),
+		option.PositiveOrDefault("switch-interval", c.SwitchInterval),
+		option.AtLeast("write-timeout", c.WriteTimeout, 0),
+		option.AtLeast("read-header-timeout", c.ReadHeaderTimeout, 0),
+	)
 }

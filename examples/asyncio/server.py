@@ -27,20 +27,16 @@ agent (see ../../agents/README.md):
   curl http://127.0.0.1:9999/debug/loop
 """
 
-import argparse
 import asyncio
 import concurrent.futures
 import os
-import signal
 import sys
 import time
 
-HOST = "127.0.0.1"
-
-# Connections a blocked loop cannot accept wait in the kernel's backlog. A
-# full backlog drops SYNs and the client retries a second or more later,
-# which would add that retry to the latency blockprobe measures.
-BACKLOG = 1024
+# The flags, the printed address and the signals are the examples' shared
+# frame (../example_server.py); this file holds the handlers.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from example_server import BACKLOG, HOST, parse, parser, run, until_stopped  # noqa: E402
 
 MAX_HEAD = 64 * 1024  # request line and headers
 MAX_BODY = 1024 * 1024  # a larger request body is refused and the connection closed
@@ -210,27 +206,6 @@ async def serve_connection(routes, reader, writer):
         writer.close()
 
 
-def stop_on_signals(loop, stop):
-    """Set stop on SIGINT or SIGTERM; a second signal exits at once.
-
-    A plain signal.signal handler runs even while a blocking handler holds the
-    loop (Python runs it between bytecodes), so the second signal can end a
-    process whose loop would only notice the first after time.sleep returns.
-    """
-    received = 0
-
-    def handle(signum, _frame):
-        nonlocal received
-        received += 1
-        if received > 1:
-            os._exit(128 + signum)
-        print("stopping; signal again to quit at once", file=sys.stderr, flush=True)
-        loop.call_soon_threadsafe(stop.set)
-
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
-
-
 async def serve(args):
     executor = None
     if args.mode == "pooled":
@@ -250,10 +225,7 @@ async def serve(args):
                                         limit=MAX_HEAD)
     port = server.sockets[0].getsockname()[1]
 
-    stop = asyncio.Event()
-    stop_on_signals(asyncio.get_running_loop(), stop)
-    print(f"listening on http://{HOST}:{port}", flush=True)
-    await stop.wait()
+    await until_stopped(port)
 
     # Answers still pending are dropped, as the Tornado example drops them.
     server.close()
@@ -266,39 +238,8 @@ async def serve(args):
         executor.shutdown(wait=False, cancel_futures=True)
 
 
-def parse_args(argv):
-    def at_least(minimum, kind):
-        def parse(text):
-            value = kind(text)
-            if value < minimum:
-                raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {text}")
-            return value
-
-        return parse
-
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--mode", choices=["blocking", "async", "pooled"], default="blocking",
-                   help="how ComplexHandler works (default: blocking)")
-    p.add_argument("--port", type=at_least(0, int), default=8888,
-                   help="port on 127.0.0.1; 0 picks a free one (default: 8888)")
-    p.add_argument("--delay", type=at_least(0, float), default=5.0,
-                   help="seconds of work per ComplexHandler request (default: 5)")
-    p.add_argument("--pool", type=at_least(1, int), default=5,
-                   help="executor threads in pooled mode (default: 5)")
-    args = p.parse_args(argv)
-    if args.port > 65535:
-        p.error(f"argument --port: must be <= 65535, got {args.port}")
-    return args
-
-
 def main(argv=None):
-    args = parse_args(argv)
-    try:
-        asyncio.run(serve(args))
-    except OSError as e:
-        print(f"server.py: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return run(serve, parse(parser(__doc__, "executor threads"), argv))
 
 
 if __name__ == "__main__":

@@ -50,12 +50,10 @@ import tornado.ioloop
 import tornado.netutil
 import tornado.web
 
-HOST = "127.0.0.1"
-
-# Connections a blocked loop cannot accept wait in the kernel's backlog. A
-# full backlog drops SYNs and the client retries a second or more later,
-# which would add that retry to the latency blockprobe measures.
-BACKLOG = 1024
+# The flags, the printed address and the signals are the examples' shared
+# frame (../example_server.py); this file holds the handlers.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from example_server import BACKLOG, HOST, parse, parser, run, until_stopped  # noqa: E402
 
 # Set at shutdown: a computation in a pool thread ends early rather than keep
 # the interpreter from exiting.
@@ -180,27 +178,6 @@ def make_app(mode, delay, executor, kind="sleep"):
     )
 
 
-def stop_on_signals(loop, stop):
-    """Set stop on SIGINT or SIGTERM; a second signal exits at once.
-
-    A plain signal.signal handler runs even while a blocking handler holds the
-    loop (Python runs it between bytecodes), so the second signal can end a
-    process whose loop would only notice the first after time.sleep returns.
-    """
-    received = 0
-
-    def handle(signum, _frame):
-        nonlocal received
-        received += 1
-        if received > 1:
-            os._exit(128 + signum)
-        print("stopping; signal again to quit at once", file=sys.stderr, flush=True)
-        loop.call_soon_threadsafe(stop.set)
-
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
-
-
 def ignore_cancellation(loop, context):
     if not isinstance(context.get("exception"), asyncio.CancelledError):
         loop.default_exception_handler(context)
@@ -220,10 +197,7 @@ async def serve(args):
     server.add_sockets(sockets)
     port = sockets[0].getsockname()[1]
 
-    stop = asyncio.Event()
-    stop_on_signals(asyncio.get_running_loop(), stop)
-    print(f"listening on http://{HOST}:{port}", flush=True)
-    await stop.wait()
+    await until_stopped(port)
 
     server.stop()
     try:
@@ -244,15 +218,6 @@ async def serve(args):
 
 
 def parse_args(argv):
-    def at_least(minimum, kind):
-        def parse(text):
-            value = kind(text)
-            if value < minimum:
-                raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {text}")
-            return value
-
-        return parse
-
     def switch_interval(text):
         try:
             value = float(text[:-2]) / 1000 if text.endswith("ms") else float(text.rstrip("s"))
@@ -262,15 +227,7 @@ def parse_args(argv):
             raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
         return value
 
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--mode", choices=["blocking", "async", "pooled"], default="blocking",
-                   help="how ComplexHandler works (default: blocking)")
-    p.add_argument("--port", type=at_least(0, int), default=8888,
-                   help="port on 127.0.0.1; 0 picks a free one (default: 8888)")
-    p.add_argument("--delay", type=at_least(0, float), default=5.0,
-                   help="seconds of work per ComplexHandler request (default: 5)")
-    p.add_argument("--pool", type=at_least(1, int), default=5,
-                   help="executor workers in pooled mode (default: 5)")
+    p = parser(__doc__, "executor workers")
     p.add_argument("--work", choices=["sleep", "cpu"], default="sleep",
                    help="ComplexHandler's work: sleep (blocking I/O) or cpu "
                         "(pure-Python computation for --delay s of CPU time) (default: sleep)")
@@ -280,22 +237,14 @@ def parse_args(argv):
     p.add_argument("--switch-interval", type=switch_interval, default=None,
                    help="GIL switch interval, seconds or with ms (5ms); "
                         "sys.setswitchinterval (default: CPython's, 5ms)")
-    args = p.parse_args(argv)
-    if args.port > 65535:
-        p.error(f"argument --port: must be <= 65535, got {args.port}")
-    return args
+    return parse(p, argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval)
-    try:
-        asyncio.run(serve(args))
-    except OSError as e:
-        print(f"server.py: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return run(serve, args)
 
 
 if __name__ == "__main__":
