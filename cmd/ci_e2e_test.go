@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
 // The CI recipe's script works as written: against a healthy service it
@@ -74,12 +74,7 @@ func TestCIRecipeScriptMisuse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	ln.Close()
+	dead := loopback.ClosedURL(t)
 	for _, tc := range []struct {
 		name string
 		args []string

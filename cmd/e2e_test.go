@@ -20,6 +20,7 @@ import (
 	"time"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/loopback"
 	"github.com/blockprobe/blockprobe/internal/reportschema"
 )
 
@@ -377,13 +378,7 @@ func checkRefused(t *testing.T, cases []badInput) {
 }
 
 func TestRunUnreachableTargetExits3(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	res := blockprobe(t, "run", "--target", "http://"+addr, "--format", "json")
+	res := blockprobe(t, "run", "--target", loopback.ClosedURL(t), "--format", "json")
 	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "unreachable") || strings.Count(strings.TrimSpace(res.stderr), "\n") != 0 {
 		t.Errorf("exit %d, stderr %q: want exit 3 and one line", res.code, res.stderr)
 	}

@@ -3,13 +3,14 @@ package cmd_test
 import (
 	"encoding/json"
 	"errors"
-	bp "github.com/blockprobe/blockprobe/cmd"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
 // Hostile targets and careless inputs, as a user meets them: the run ends,
@@ -103,12 +104,7 @@ func TestFileLimitIsKnownBeforeTheRun(t *testing.T) {
 // report has every run, the dead one marked, and the exit code says 3.
 func TestCompareKeepsFinishedRunsWhenATargetIsDown(t *testing.T) {
 	up := serveInBackground(t, "async", "100ms")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := "http://" + ln.Addr().String()
-	ln.Close()
+	down := loopback.ClosedURL(t)
 	res := blockprobe(t, "compare", "--target", "up="+up, "--target", "down="+down, "--duration", "300ms", "--format", "json")
 	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "down") {
 		t.Errorf("exit %d, stderr %q: want 3, naming the target that was down", res.code, res.stderr)

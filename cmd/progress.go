@@ -9,6 +9,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/blockprobe/blockprobe/internal/tick"
 	"github.com/blockprobe/blockprobe/probe"
 )
 
@@ -57,20 +58,11 @@ func (b *progressBars) PhaseStarted(p probe.Phase, planned int, window time.Dura
 // tick moves the load bar with the clock until the window ends.
 func (b *progressBars) tick(start time.Time, window time.Duration) {
 	defer close(b.clockDone)
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-b.stopClock:
-			return
-		case <-t.C:
-			elapsed := min(time.Since(start), window)
-			b.load.SetCurrent(int64(elapsed / time.Millisecond))
-			if elapsed == window {
-				return
-			}
-		}
-	}
+	tick.While(b.stopClock, 100*time.Millisecond, func() bool {
+		elapsed := min(time.Since(start), window)
+		b.load.SetCurrent(int64(elapsed / time.Millisecond))
+		return elapsed < window
+	})
 }
 
 // RequestDone implements probe.Observer.

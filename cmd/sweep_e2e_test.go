@@ -1,12 +1,12 @@
 package cmd_test
 
 import (
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
 // sweepDoc is the part of a sweep's JSON these tests read.
@@ -151,13 +151,7 @@ func TestSweepExternalTarget(t *testing.T) {
 		}
 	})
 	t.Run("an unreachable target", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close()
-		res := blockprobe(t, "sweep", "--target", "http://"+addr, "--vary", "rate=10,20")
+		res := blockprobe(t, "sweep", "--target", loopback.ClosedURL(t), "--vary", "rate=10,20")
 		if res.code != bp.ExitTarget || !strings.Contains(res.stdout, "Capacity: none: no point was measured") {
 			t.Errorf("exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
 		}

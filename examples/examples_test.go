@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
 const mainBody = "[MainHandler] Hello, world"
@@ -104,18 +106,8 @@ func launch(t *testing.T, srv server, args ...string) (string, int) {
 	}
 }
 
-func fetch(t *testing.T, c *http.Client, url string) (int, string, time.Duration) {
-	t.Helper()
-	begin := time.Now()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Errorf("GET %s: %v", url, err)
-		return 0, "", time.Since(begin)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), time.Since(begin)
-}
+// fetch fetches url: a test's GET, timed.
+var fetch = loopback.Get
 
 // While one ComplexHandler request works, MainHandler waits for it only in
 // blocking mode.

@@ -11,6 +11,8 @@ import (
 	"os"
 	"syscall"
 	"testing"
+
+	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
 func TestClassify(t *testing.T) {
@@ -46,15 +48,9 @@ func TestClassify(t *testing.T) {
 }
 
 func TestClassifyRealRefusal(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	c := NewClient(1, 0, false)
 	defer c.CloseIdleConnections()
-	_, err = c.Get("http://" + addr + "/")
+	_, err := c.Get(loopback.ClosedURL(t) + "/")
 	if got := Classify(err); got != ErrRefused {
 		t.Errorf("GET a closed port: %v classified %q, want refused", err, got)
 	}

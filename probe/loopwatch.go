@@ -8,6 +8,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/tick"
 )
 
 // LoopWatch is what a loop agent said of the server's event loop during a
@@ -103,16 +105,7 @@ func watchLoop(url string, start time.Time, every time.Duration) *loopWatcher {
 
 func (lw *loopWatcher) loop(every time.Duration) {
 	defer close(lw.stopped)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-lw.stop:
-			return
-		case <-t.C:
-			lw.poll()
-		}
-	}
+	tick.While(lw.stop, every, func() bool { lw.poll(); return true })
 }
 
 // poll reads the agent once and folds what it said in.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blockprobe/blockprobe/internal/loopback"
 	"github.com/blockprobe/blockprobe/target"
 )
 
@@ -130,14 +131,9 @@ func TestUncorrectedLatencyHidesClientSideQueueing(t *testing.T) {
 }
 
 func TestRunRefusesAnUnreachableTarget(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ln.Close() // nothing listens there now
+	base := loopback.ClosedURL(t)
 	start := time.Now()
-	_, err = run(t, context.Background(), options(base, time.Second))
+	_, err := run(t, context.Background(), options(base, time.Second))
 	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), ": "+string(ErrRefused)+" (") {
 		t.Errorf("err = %v, want ErrUnreachable (connection refused)", err)
 	}
@@ -214,9 +210,7 @@ func TestInterruptedRunReturnsWhatItMeasured(t *testing.T) {
 }
 
 func TestMaxRequestsBoundsTheRun(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
-	defer srv.Close()
-	o := options(srv.URL, 2*time.Second)
+	o := options(loopback.Answering(t), 2*time.Second)
 	o.Concurrency = 4
 	o.MaxRequests = 200
 	start := time.Now()
@@ -262,9 +256,7 @@ func TestValidate(t *testing.T) {
 // Beyond MaxRecords, records are not kept, but every request still counts
 // in the figures and reaches the observer.
 func TestMaxRecordsBoundsMemoryNotFigures(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
-	defer srv.Close()
-	o := options(srv.URL, 300*time.Millisecond)
+	o := options(loopback.Answering(t), 300*time.Millisecond)
 	o.Concurrency = 2
 	o.MaxRecords = 15
 	var seen counter

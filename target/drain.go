@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/tick"
 )
 
 // Shutdown drains the server itself rather than with http.Server.Shutdown,
@@ -190,16 +192,8 @@ func (s *Server) drain(ctx context.Context) error {
 // quiet waits until no request is in flight, or done is closed, and reports
 // whether none is.
 func (s *Server) quiet(done <-chan struct{}) bool {
-	tick := time.NewTicker(drainPoll)
-	defer tick.Stop()
-	for s.conns.busy() || s.parking.busy() {
-		select {
-		case <-done:
-			return false
-		case <-tick.C:
-		}
-	}
-	return true
+	busy := func() bool { return s.conns.busy() || s.parking.busy() }
+	return !busy() || tick.While(done, drainPoll, busy)
 }
 
 // closeConns closes every connection left and returns the counts of the

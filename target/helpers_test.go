@@ -11,6 +11,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
 // startTarget starts a server for one test and shuts it down at its end.
@@ -34,22 +36,8 @@ func startTarget(t testing.TB, cfg Config) (*Server, *http.Client) {
 	return srv, client
 }
 
-// get fetches path and returns the status, the body and how long it took.
-func get(t testing.TB, c *http.Client, url string) (int, string, time.Duration) {
-	t.Helper()
-	start := time.Now()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Errorf("GET %s: %v", url, err)
-		return 0, "", time.Since(start)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Errorf("GET %s: reading body: %v", url, err)
-	}
-	return resp.StatusCode, string(b), time.Since(start)
-}
+// get fetches url: a test's GET, timed.
+var get = loopback.Get
 
 // inBackground starts n GETs of url at once and returns a channel that
 // yields each one's duration as it ends.
