@@ -98,6 +98,19 @@ func (l *Loop) SlowestStall() (Stall, bool) {
 	return best, found
 }
 
+// Culprit names what ran the loop's slowest callback: the embedded
+// target's handler, or what held the loop in an agent's slowest stall
+// (StallWho); "" when nothing is named, as when an agent saw no stall.
+func (l *Loop) Culprit() string {
+	if !l.FromAgent() {
+		return l.SlowestHandler
+	}
+	if s, ok := l.SlowestStall(); ok {
+		return StallWho(s)
+	}
+	return ""
+}
+
 // Pool describes the worker pool of pooled mode.
 type Pool struct {
 	Size         int    `json:"size"`          // workers

@@ -36,15 +36,20 @@ func StallPlace(s Stall, terse bool) string {
 	return place
 }
 
-// StallCulprit names what held the loop in a stall: its handler, else its
-// request, with its place: "BlockingComplexHandler.get at
-// examples/tornado/server.py:75 `time.sleep(self.delay)`"; "" when the
-// agent could name nothing.
-func StallCulprit(s Stall) string {
-	who := s.Handler
-	if who == "" {
-		who = s.Request
+// StallWho names what held the loop in a stall: its handler, else its
+// request ("GET /complex"); "" when the agent could name neither.
+func StallWho(s Stall) string {
+	if s.Handler != "" {
+		return s.Handler
 	}
+	return s.Request
+}
+
+// StallCulprit names what held the loop in a stall, StallWho, with its
+// place: "BlockingComplexHandler.get at examples/tornado/server.py:75
+// `time.sleep(self.delay)`"; "" when the agent could name nothing.
+func StallCulprit(s Stall) string {
+	who := StallWho(s)
 	if place := StallPlace(s, false); place != "" {
 		if who == "" {
 			return place
@@ -177,11 +182,7 @@ func slowestStall(l *Loop, terse bool) string {
 	case !ok:
 		return "none over " + ShortMs(l.ThresholdMs)
 	case terse:
-		who := s.Handler
-		if who == "" {
-			who = s.Request
-		}
-		return strings.TrimSpace(strings.Join([]string{FormatMs(s.DurationMs), who, StallPlace(s, true)}, " "))
+		return strings.TrimSpace(strings.Join([]string{FormatMs(s.DurationMs), StallWho(s), StallPlace(s, true)}, " "))
 	}
 	out := FormatMs(s.DurationMs)
 	if c := StallCulprit(s); c != "" {

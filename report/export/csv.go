@@ -14,13 +14,19 @@ import (
 const csvFloatPrecision = 3
 
 // statsCSVHeader is the header row of WriteCSV: the run, its endpoint and
-// phase, every statistic by its JSON name, and the verdict.
+// phase, every statistic by its JSON name, the verdict, then the run's
+// loop figures by their JSON names under "loop_" (loop_lag_p99_ms) and the
+// culprit, loop_slowest_handler.
 var statsCSVHeader = func() []string {
 	h := []string{"run", "mode", "target", "endpoint", "phase"}
 	for _, st := range report.Statistics {
 		h = append(h, st.Member)
 	}
-	return append(h, "starved")
+	h = append(h, "starved")
+	for _, st := range report.LoopStatistics {
+		h = append(h, "loop_"+st.Member)
+	}
+	return append(h, "loop_slowest_handler")
 }()
 
 // requestsCSVHeader is the header row of WriteRequestsCSV.
@@ -30,7 +36,9 @@ var requestsCSVHeader = []string{"run", "endpoint", "phase", "scheduled_ms", "st
 // WriteCSV writes the statistics of runs for spreadsheets and scripts: a
 // header row, then a row per run, endpoint and phase, and per stage of the
 // load (phase "stage2_loaded"). Latencies are in milliseconds with three
-// decimals; starved is the run's verdict, or the stage's.
+// decimals; starved is the run's verdict, or the stage's. The loop's
+// figures cover the whole run: they stand on each row of its own phases
+// and are empty on a stage's, which nothing measured them over.
 func WriteCSV(w io.Writer, runs []*report.Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(statsCSVHeader); err != nil {
@@ -38,11 +46,13 @@ func WriteCSV(w io.Writer, runs []*report.Report) error {
 	}
 	for _, r := range runs {
 		var rows [][]string
+		loop := loopCSVCells(r.Loop)
 		for _, ps := range r.Rows() {
-			rows = append(rows, statsCSVRow(r, ps, r.Verdict.Starved))
+			rows = append(rows, append(statsCSVRow(r, ps, r.Verdict.Starved), loop...))
 		}
+		noLoop := make([]string, len(loop))
 		for _, sr := range r.StageRows() {
-			rows = append(rows, statsCSVRow(r, sr.Row, r.Stages[sr.Stage].Verdict.Starved))
+			rows = append(rows, append(statsCSVRow(r, sr.Row, r.Stages[sr.Stage].Verdict.Starved), noLoop...))
 		}
 		if err := cw.WriteAll(rows); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
@@ -65,6 +75,30 @@ func statsCSVRow(r *report.Report, ps report.Row, starved bool) []string {
 		row = append(row, v)
 	}
 	return append(row, strconv.FormatBool(starved))
+}
+
+// loopCSVCells are the cells of l's figures in WriteCSV, in the order of
+// report.LoopStatistics, then the culprit. A figure the loop has not, as
+// without loop figures, from an agent that gave no lag, or a stall count in
+// a report that predates it, is empty, never 0.
+func loopCSVCells(l *report.Loop) []string {
+	cells := make([]string, 0, len(report.LoopStatistics)+1)
+	for _, st := range report.LoopStatistics {
+		v, missing := st.OfLoop(l)
+		switch {
+		case missing != "":
+			cells = append(cells, "")
+		case st.Latency():
+			cells = append(cells, csvMs(v))
+		default:
+			cells = append(cells, strconv.FormatFloat(v, 'f', -1, 64))
+		}
+	}
+	culprit := ""
+	if l != nil && l.Answered() {
+		culprit = l.Culprit()
+	}
+	return append(cells, culprit)
 }
 
 // WriteRequestsCSV writes every request of runs, one row each after a

@@ -118,10 +118,92 @@ func TestCSVGolden(t *testing.T) {
 	}{
 		{"stats", WriteCSV, fixture.Compare(t)},
 		{"requests", WriteRequestsCSV, []*report.Report{fixture.Report(t, "external_errors")}},
+		{"loop", WriteCSV, []*report.Report{fixture.Report(t, "external_agent"), fixture.Report(t, "external_errors")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			fixture.Golden(t, "csv_"+tc.name+".golden", []byte(fixture.Written(t, tc.write, tc.runs)))
 		})
 	}
+}
+
+// TestCSVLoop checks the loop's columns: the run's figures on each row of
+// its own phases, the culprit by name, and an empty cell, never 0, for a
+// figure nothing measured.
+func TestCSVLoop(t *testing.T) {
+	embedded := fixture.Report(t, "blocking_starved")
+	embedded.Loop.Source, embedded.Loop.StallsOver, embedded.Loop.ThresholdMs = report.SourceEmbedded, 1, 20
+	noLag := fixture.Report(t, "external_agent")
+	noLag.Label, noLag.Loop.Agent.Heartbeats = "no lag", 0
+	silent := fixture.Report(t, "external_agent")
+	silent.Label = "silent"
+	silent.Loop = &report.Loop{Source: report.SourceAgent, Agent: &report.LoopAgent{URL: "http://127.0.0.1:9999/debug/loop"}, Lost: "connection refused"}
+	calm := fixture.Report(t, "external_agent")
+	calm.Label = "calm"
+	calm.Loop.Stalls, calm.Loop.StallsOver, calm.Loop.MissedStalls, calm.Loop.SlowestHandler = nil, 0, 0, ""
+	calm.Loop.SlowestCallbackMs, calm.Loop.LagP99Ms, calm.Loop.LagMaxMs = 3.2, 1.1, 3.2
+	unlabelled := fixture.Report(t, "blocking_starved") // written before stalls were counted
+	unlabelled.Label = "old"
+
+	cases := []struct {
+		name string
+		r    *report.Report
+		// lag p50, p99, max, slowest, stalls, handler
+		want []string
+	}{
+		{"embedded", embedded, []string{"2480.200", "4950.700", "4990.100", "5000.310", "1", "ComplexHandler"}},
+		{"agent: its slowest stall's handler", fixture.Report(t, "external_agent"),
+			[]string{"0.200", "4998.200", "4998.200", "4998.200", "3", "BlockingComplexHandler.get"}},
+		{"agent without lag: no lag, not 0", noLag, []string{"", "", "", "4998.200", "3", "BlockingComplexHandler.get"}},
+		{"agent that never answered: nothing", silent, []string{"", "", "", "", "", ""}},
+		{"agent with no stall names no culprit", calm, []string{"0.200", "1.100", "3.200", "3.200", "0", ""}},
+		{"external target without an agent: nothing", fixture.Report(t, "external_errors"), []string{"", "", "", "", "", ""}},
+		{"a report before stalls were counted: no count", unlabelled, []string{"2480.200", "4950.700", "4990.100", "5000.310", "", "ComplexHandler"}},
+	}
+	col := map[string]int{}
+	for i, name := range statsCSVHeader {
+		col[name] = i
+	}
+	names := []string{"loop_lag_p50_ms", "loop_lag_p99_ms", "loop_lag_max_ms", "loop_slowest_callback_ms", "loop_stalls_over_threshold", "loop_slowest_handler"}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := csvRows(t, WriteCSV, []*report.Report{tc.r}, statsCSVHeader)
+			if len(rows) != 4 {
+				t.Fatalf("%d rows, want 4", len(rows))
+			}
+			for _, row := range rows {
+				for i, name := range names {
+					j, ok := col[name]
+					if !ok {
+						t.Fatalf("no column %s in %q", name, statsCSVHeader)
+					}
+					if row[j] != tc.want[i] {
+						t.Errorf("%s/%s: %s = %q, want %q", row[3], row[4], name, row[j], tc.want[i])
+					}
+				}
+			}
+		})
+	}
+	t.Run("stage rows: the loop was not measured per stage", func(t *testing.T) {
+		r := fixture.Staged()
+		rows := csvRows(t, WriteCSV, []*report.Report{r}, statsCSVHeader)
+		stages := 0
+		for _, row := range rows {
+			if !strings.HasPrefix(row[4], "stage") {
+				if r.Loop != nil && row[col["loop_lag_p99_ms"]] == "" {
+					t.Errorf("%s/%s: no loop lag on a row of the run", row[3], row[4])
+				}
+				continue
+			}
+			stages++
+			for _, name := range names {
+				if got := row[col[name]]; got != "" {
+					t.Errorf("%s/%s: %s = %q, want empty", row[3], row[4], name, got)
+				}
+			}
+		}
+		if stages == 0 {
+			t.Fatal("no stage rows")
+		}
+	})
 }

@@ -81,9 +81,5 @@ func (cs *chartSet) loopStalls(r *report.Report) template.HTML {
 // stallLabel names a stall briefly for a chart: "BlockingComplexHandler.get
 // server.py:75".
 func stallLabel(s report.Stall) string {
-	who := s.Handler
-	if who == "" {
-		who = s.Request
-	}
-	return strings.TrimSpace(who + " " + report.StallPlace(s, true))
+	return strings.TrimSpace(report.StallWho(s) + " " + report.StallPlace(s, true))
 }
