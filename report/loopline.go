@@ -216,3 +216,16 @@ func LoopLines(r *Report) []string {
 	}
 	return lines
 }
+
+// RunsLoopLines are the Loop line of each run that has loop figures, after
+// its name, for runs side by side: "blocking: Loop: slowest callback 5.00s
+// in ComplexHandler; ...". (A run without them has a note that says why.)
+func RunsLoopLines(runs []*Report) []string {
+	var lines []string
+	for _, r := range runs {
+		if r.Loop != nil {
+			lines = append(lines, r.Name()+": "+LoopLine(r.Loop))
+		}
+	}
+	return lines
+}

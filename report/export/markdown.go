@@ -80,13 +80,8 @@ func writeMarkdownRuns(b *strings.Builder, runs []*report.Report) {
 	}
 	writeMarkdownList(b, verdicts)
 	fmt.Fprintf(b, "\n%s\n", strings.Join(mapStrings(report.ScenarioLines(runs), mdLine), "\\\n"))
-	var more []string
-	for _, r := range runs {
-		if r.Loop != nil {
-			more = append(more, r.Name()+": "+report.LoopLine(r.Loop))
-		}
-	}
-	writeMarkdownList(b, mapStrings(append(more, report.MergedWarnings(runs)...), mdLine))
+	more := append(report.RunsLoopLines(runs), report.MergedWarnings(runs)...)
+	writeMarkdownList(b, mapStrings(more, mdLine))
 	for _, r := range runs {
 		if len(r.Stages) > 0 {
 			fmt.Fprintf(b, "\n%s:\n", mdLine(r.Name()))

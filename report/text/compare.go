@@ -10,8 +10,9 @@ import (
 )
 
 // WriteCompareText writes several runs side by side for people: one table
-// with a row per run, a verdict line per run, the scenario, and the
-// warnings. It fits a terminal of about 120 columns and uses no colour.
+// with a row per run, a verdict line per run, the Loop line of each run
+// that has loop figures, the scenario, and the warnings. It fits a
+// terminal of about 120 columns and uses no colour.
 func WriteCompareText(w io.Writer, runs []*report.Report) error {
 	bw := bufio.NewWriter(w)
 	if err := writeCompareTable(bw, runs); err != nil {
@@ -22,6 +23,12 @@ func WriteCompareText(w io.Writer, runs []*report.Report) error {
 		fmt.Fprintf(bw, "%s: %s\n", r.Name(), strings.Join(report.VerdictLines(r), "; "))
 	}
 	fmt.Fprintln(bw)
+	if lines := report.RunsLoopLines(runs); len(lines) > 0 {
+		for _, line := range lines {
+			fmt.Fprintln(bw, line)
+		}
+		fmt.Fprintln(bw)
+	}
 	for _, line := range report.ScenarioLines(runs) {
 		fmt.Fprintln(bw, line)
 	}

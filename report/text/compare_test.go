@@ -53,6 +53,32 @@ func TestWriteCompareText(t *testing.T) {
 			t.Errorf("scenario appears %d times, want once:\n%s", n, out)
 		}
 	})
+	t.Run("each run's Loop line, as run shows it", func(t *testing.T) {
+		runs := append(fixture.Compare(t), fixture.Report(t, "external_agent"))
+		out := fixture.Written(t, WriteCompareText, runs)
+		for _, r := range runs {
+			var single strings.Builder
+			if err := WriteText(&single, r); err != nil {
+				t.Fatal(err)
+			}
+			loop := ""
+			for _, l := range strings.Split(single.String(), "\n") {
+				if strings.HasPrefix(l, "Loop: ") {
+					loop = l
+				}
+			}
+			want := r.Name() + ": " + loop
+			switch {
+			case loop == "" && strings.Contains(out, r.Name()+": Loop: "):
+				t.Errorf("%s has no Loop line in run, but one in compare:\n%s", r.Name(), out)
+			case loop != "" && !strings.Contains(out, "\n"+want+"\n"):
+				t.Errorf("compare lacks the line %q:\n%s", want, out)
+			}
+		}
+		if !strings.Contains(out, "127.0.0.1:8888: Loop: slowest stall 5.00s in BlockingComplexHandler.get at examples/tornado/server.py:75") {
+			t.Errorf("the agent's run does not name its culprit:\n%s", out)
+		}
+	})
 	t.Run("inconclusive", func(t *testing.T) {
 		r := fixture.Report(t, "async_not_starved")
 		r.Verdict = noVerdict()
