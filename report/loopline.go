@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -74,8 +75,8 @@ func agentLoopLine(l *Loop) string {
 	} else {
 		b.WriteString("Loop: no stall over " + th)
 	}
-	if l.Agent.Heartbeats > 0 {
-		fmt.Fprintf(&b, "; lag p99 %s (max %s)", FormatMs(l.LagP99Ms), FormatMs(l.LagMaxMs))
+	if lag := LagPhrase(l); lag != "" {
+		b.WriteString("; " + lag)
 	}
 	fmt.Fprintf(&b, "; %s over %s", plural(l.StallsOver, "stall"), th)
 	if l.MissedStalls > 0 {
@@ -97,10 +98,7 @@ func AgentLine(l *Loop) string {
 	if !l.Answered() {
 		return ""
 	}
-	who := a.Source
-	if a.Runtime != "" {
-		who += " (" + a.Runtime + ")"
-	}
+	who := agentName(a)
 	if a.Pid != 0 {
 		who += fmt.Sprintf(", pid %d", a.Pid)
 	}
@@ -110,6 +108,45 @@ func AgentLine(l *Loop) string {
 		line += fmt.Sprintf(", %d unanswered", a.FailedPolls)
 	}
 	return line
+}
+
+// agentName names a loop agent by its source and runtime: "agent-python
+// (CPython 3.11.2, tornado 6.2)".
+func agentName(a *LoopAgent) string {
+	if a.Runtime == "" {
+		return a.Source
+	}
+	return a.Source + " (" + a.Runtime + ")"
+}
+
+// HeartbeatEveryMs is how often the embedded target's loop runs the
+// heartbeat whose lateness is its lag (target.HeartbeatInterval).
+const HeartbeatEveryMs = 10
+
+// MeasuredBy says what measured l: "the embedded target's loop, by a
+// heartbeat every 10ms and the time of each callback", "the loop agent
+// agent-python (CPython 3.11.2, tornado 6.2) in the server, at
+// http://127.0.0.1:9999/debug/loop", or for blockprobe serve read over
+// HTTP, "blockprobe serve's embedded loop, at URL"; "" without figures.
+func MeasuredBy(l *Loop) string {
+	switch {
+	case l == nil:
+		return ""
+	case l.Agent == nil:
+		return fmt.Sprintf("the embedded target's loop, by a heartbeat every %dms and the time of each callback", HeartbeatEveryMs)
+	case l.Agent.Source == SourceEmbedded:
+		return "blockprobe serve's embedded loop, at " + l.Agent.URL
+	}
+	return "the loop agent " + agentName(l.Agent) + " in the server, at " + l.Agent.URL
+}
+
+// LagPhrase is the loop's lag, "lag p99 4.95s (max 4.99s)"; "" when nothing
+// measured it, as with an agent that gave no lag histogram.
+func LagPhrase(l *Loop) string {
+	if l == nil || !l.Answered() || l.Agent != nil && l.Agent.Heartbeats == 0 {
+		return ""
+	}
+	return fmt.Sprintf("lag p99 %s (max %s)", FormatMs(l.LagP99Ms), FormatMs(l.LagMaxMs))
 }
 
 // StallLine describes one stall on the run's clock: "stall at 0.21s for
@@ -144,10 +181,45 @@ func StallLines(l *Loop, n int) []string {
 	for _, s := range shown {
 		lines = append(lines, StallLine(s))
 	}
-	if more := len(l.Stalls) - len(shown); more > 0 {
-		lines = append(lines, fmt.Sprintf("... %s more, shorter", plural(more, "stall")))
+	if more := MoreStallsLine(l, len(shown)); more != "" {
+		lines = append(lines, more)
 	}
 	return lines
+}
+
+// MoreStallsLine says how many stalls of l are left out of a list of the
+// shown longest: "... 2 stalls more, shorter"; "" when none is.
+func MoreStallsLine(l *Loop, shown int) string {
+	more := len(l.Stalls) - shown
+	if more <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("... %s more, shorter", plural(more, "stall"))
+}
+
+// StallTable is the table of the stalls a report lists (ListsStalls), the
+// longest MaxStallLines in the order they began, numbered as the charts
+// label them: when, for how long, the handler and request that held the
+// loop, and the innermost frame of the server's code; nil without.
+func StallTable(l *Loop) (header []string, right []bool, rows [][]string) {
+	if !ListsStalls(l) {
+		return nil, nil, nil
+	}
+	header = []string{"#", "at", "for", "handler", "request", "where", "code"}
+	right = []bool{true, true, true, false, false, false, false}
+	for i, s := range LongestStalls(l.Stalls, MaxStallLines) {
+		dur := FormatMs(s.DurationMs)
+		if s.Ongoing {
+			dur += " (still running)"
+		}
+		where, code := "", ""
+		if len(s.Frames) > 0 {
+			f := s.Frames[0]
+			where, code = fmt.Sprintf("%s:%d", f.File, f.Line), f.Code
+		}
+		rows = append(rows, []string{strconv.Itoa(i + 1), ShortMs(s.StartMs), dur, s.Handler, s.Request, where, code})
+	}
+	return header, right, rows
 }
 
 // LongestStalls are the n longest of stalls, in the order they began.
@@ -201,6 +273,19 @@ const MaxStallLines = 5
 // that gave it, and the longest stalls. (Without loop figures, a note says
 // how to attach an agent: noLoopNote.)
 func LoopLines(r *Report) []string {
+	lines := LoopSummaryLines(r)
+	if ListsStalls(r.Loop) {
+		for _, s := range StallLines(r.Loop, MaxStallLines) {
+			lines = append(lines, "  "+s)
+		}
+	}
+	return lines
+}
+
+// LoopSummaryLines are LoopLines without the stalls: the Loop line and the
+// agent that gave it, for a format that lists the stalls apart
+// (StallTable).
+func LoopSummaryLines(r *Report) []string {
 	l := r.Loop
 	if l == nil {
 		return nil
@@ -209,12 +294,14 @@ func LoopLines(r *Report) []string {
 	if line := AgentLine(l); line != "" {
 		lines = append(lines, line)
 	}
-	if l.FromAgent() || len(l.Stalls) > 1 {
-		for _, s := range StallLines(l, MaxStallLines) {
-			lines = append(lines, "  "+s)
-		}
-	}
 	return lines
+}
+
+// ListsStalls says whether a report lists the stalls of l one by one: an
+// agent's, and the embedded target's when there was more than the one its
+// Loop line names.
+func ListsStalls(l *Loop) bool {
+	return l != nil && len(l.Stalls) > 0 && (l.FromAgent() || len(l.Stalls) > 1)
 }
 
 // RunsLoopLines are the Loop line of each run that has loop figures, after

@@ -115,8 +115,7 @@ func LoopLine(l *Loop) string {
 	}
 	var b strings.Builder
 	b.WriteString("Loop: slowest callback " + SlowestCallback(l, false))
-	fmt.Fprintf(&b, "; lag p99 %s (max %s); busy %.0f%%; longest queue %d",
-		FormatMs(l.LagP99Ms), FormatMs(l.LagMaxMs), l.BusyFraction*100, l.LongestQueue)
+	fmt.Fprintf(&b, "; %s; busy %.0f%%; longest queue %d", LagPhrase(l), l.BusyFraction*100, l.LongestQueue)
 	if l.Source == SourceEmbedded {
 		fmt.Fprintf(&b, "; %s over %s", plural(l.StallsOver, "stall"), ShortMs(l.ThresholdMs))
 	}

@@ -67,6 +67,8 @@ type htmlRun struct {
 	Table       htmlTable
 	Stages      *htmlTable // one row per stage of the load, if any
 	Loop        []string
+	Stalls      *htmlTable // the stalls the loop's figures list, if any
+	MoreStalls  string     // how many more there were, shorter
 	Notes       []string
 	Command     string
 	Config      [][2]string
@@ -138,7 +140,11 @@ func newHTMLRun(r *report.Report) htmlRun {
 	} else {
 		run.Explanation = report.Explain(r).Sentences
 	}
-	run.Loop = report.LoopLines(r)
+	run.Loop = report.LoopSummaryLines(r)
+	if header, right, rows := report.StallTable(r.Loop); header != nil {
+		run.Stalls = newHTMLTable(header, right, rows)
+		run.MoreStalls = report.MoreStallsLine(r.Loop, len(rows))
+	}
 	run.Notes = append([]string{report.UncorrectedNote}, report.ErrorLines(r)...)
 	run.Notes = append(run.Notes, report.StageVerdictLines(r)...)
 	if line := report.LoadSentLine(r); line != "" {

@@ -22,6 +22,8 @@ func htmlFixtures(t *testing.T) map[string][]*report.Report {
 		"external": {fixture.Timeline(t, "external_errors")},
 		"partial":  {fixture.Timeline(t, "blocking_partial")},
 		"compare":  {fixture.Timeline(t, "blocking_starved"), fixture.Timeline(t, "async_not_starved"), fixture.Timeline(t, "external_errors")},
+		"agent":    {fixture.Timeline(t, "external_agent")},
+		"mixed":    {fixture.Timeline(t, "blocking_starved"), fixture.Timeline(t, "external_agent")},
 	}
 }
 
@@ -66,7 +68,7 @@ func TestHTMLStructure(t *testing.T) {
 			if !strings.Contains(strings.ToLower(body), "starved") {
 				t.Error("page text never says starved")
 			}
-			for _, want := range []string{"Request timeline", "MainHandler latency by send time", "Latency distribution by percentile", "Event loop lag", "p99"} {
+			for _, want := range []string{"Request timeline", "MainHandler latency by send time", "Latency distribution by percentile", "Event loop ", "p99"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("page lacks %q", want)
 				}
@@ -132,6 +134,9 @@ func TestHTMLSelfContained(t *testing.T) {
 			for _, r := range runs {
 				rest = strings.ReplaceAll(rest, r.Target, "")
 				rest = strings.ReplaceAll(rest, html.EscapeString(r.Command), "")
+				if r.Loop != nil && r.Loop.Agent != nil {
+					rest = strings.ReplaceAll(rest, r.Loop.Agent.URL, "")
+				}
 				for _, q := range r.Requests {
 					if q.Detail != "" {
 						rest = strings.ReplaceAll(rest, html.EscapeString(q.Detail), "")

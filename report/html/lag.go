@@ -18,7 +18,7 @@ func (cs *chartSet) loopLag(r *report.Report) template.HTML {
 	switch {
 	case r.Loop == nil:
 		return cs.emptyPanel(chartHeight, "Loop lag of "+r.Name(), "no loop figures: no loop agent answered\n(run the server under one: agents/README.md)")
-	case r.Loop.FromAgent() || len(r.LagSamples) == 0 && len(chart.Stalls(r)) > 0:
+	case drawsStalls(r):
 		return cs.loopStalls(r)
 	case len(r.LagSamples) == 0:
 		return cs.emptyPanel(chartHeight, "Loop lag of "+r.Name(), "no heartbeats were recorded\nin this report")
@@ -41,6 +41,13 @@ func (cs *chartSet) loopLag(r *report.Report) template.HTML {
 			fmt.Sprintf("heartbeat due at %s ran at %s: %s late", report.FormatMs(sp.Due), report.FormatMs(sp.Ran), report.FormatMs(sp.Lag)))
 	}
 	return p.html()
+}
+
+// drawsStalls says whether the loop chart of r draws its stalls rather
+// than heartbeats: those of a loop agent, which sends no heartbeats, or of
+// a report that kept its stalls and no heartbeats.
+func drawsStalls(r *report.Report) bool {
+	return r.Loop != nil && (r.Loop.FromAgent() || len(r.LagSamples) == 0 && len(chart.Stalls(r)) > 0)
 }
 
 // loopStalls draws the times the loop was held past its threshold, as a

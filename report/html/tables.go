@@ -22,7 +22,13 @@ func latencyHTMLTable(r *report.Report) htmlTable {
 
 // compareHTMLTable is the side-by-side table of compare.
 func compareHTMLTable(runs []*report.Report) *htmlTable {
-	header, right, rows := report.CompareTable(runs, false)
+	return newHTMLTable(report.CompareTable(runs, false))
+}
+
+// newHTMLTable is a table of the book's (report.CompareTable,
+// report.StallTable, ...): its header in lower case, a line of the header
+// per line of a head.
+func newHTMLTable(header []string, right []bool, rows [][]string) *htmlTable {
 	t := &htmlTable{Right: right, Rows: rows}
 	for _, head := range header {
 		t.Header = append(t.Header, strings.Split(strings.TrimPrefix(strings.ToLower(head), "\n"), "\n"))
