@@ -140,6 +140,7 @@ func TestMarkdownGolden(t *testing.T) {
 		{"external_errors", []*report.Report{fixture.Report(t, "external_errors")}},
 		{"external_agent", []*report.Report{fixture.Report(t, "external_agent")}},
 		{"compare", fixture.Compare(t)},
+		{"merged", []*report.Report{fixture.Merged(t)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

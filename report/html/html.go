@@ -66,6 +66,7 @@ type htmlRun struct {
 	Scenario    string
 	Table       htmlTable
 	Stages      *htmlTable // one row per stage of the load, if any
+	Shards      *htmlTable // one row per report a merged report was made of
 	Loop        []string
 	Stalls      *htmlTable // the stalls the loop's figures list, if any
 	MoreStalls  string     // how many more there were, shorter
@@ -77,9 +78,10 @@ type htmlRun struct {
 // htmlTable is a table of cells; Right says which columns hold numbers.
 // A header may have several lines.
 type htmlTable struct {
-	Header [][]string
-	Right  []bool
-	Rows   [][]string
+	Caption string // what the table lists, above it
+	Header  [][]string
+	Right   []bool
+	Rows    [][]string
 }
 
 // htmlChart is one kind of chart: a panel per run.
@@ -131,6 +133,7 @@ func newHTMLRun(r *report.Report) htmlRun {
 		Scenario: report.ScenarioLine(r),
 		Table:    latencyHTMLTable(r),
 		Stages:   stageHTMLTable(r),
+		Shards:   shardHTMLTable(r),
 		Command:  r.Command,
 		Config:   configRows(r),
 	}

@@ -24,6 +24,7 @@ func htmlFixtures(t *testing.T) map[string][]*report.Report {
 		"compare":  {fixture.Timeline(t, "blocking_starved"), fixture.Timeline(t, "async_not_starved"), fixture.Timeline(t, "external_errors")},
 		"agent":    {fixture.Timeline(t, "external_agent")},
 		"mixed":    {fixture.Timeline(t, "blocking_starved"), fixture.Timeline(t, "external_agent")},
+		"merged":   {fixture.Merged(t)},
 	}
 }
 

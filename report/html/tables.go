@@ -36,6 +36,18 @@ func newHTMLTable(header []string, right []bool, rows [][]string) *htmlTable {
 	return t
 }
 
+// shardHTMLTable lists the reports a merged report was made of, with each
+// shard's counts, start offset and generator lag; nil for a single report.
+func shardHTMLTable(r *report.Report) *htmlTable {
+	header, right, rows := report.ShardTable(r)
+	if header == nil {
+		return nil
+	}
+	t := newHTMLTable(header, right, rows)
+	t.Caption = report.ShardTitle
+	return t
+}
+
 // configRows lists what the run was made with.
 func configRows(r *report.Report) [][2]string {
 	c := r.Config
