@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -141,5 +142,42 @@ func TestLoopLines(t *testing.T) {
 	}
 	if want := "Loop agent lost: the agent stopped answering 2.1s into the run: connection refused; the loop figures cover the run until then"; !strings.Contains(strings.Join(ws, "\n"), want) {
 		t.Errorf("warnings %q lack %q", ws, want)
+	}
+}
+
+func TestStallTable(t *testing.T) {
+	embedded := &report.Loop{Source: report.SourceEmbedded, ThresholdMs: 20, StallsOver: 2, Stalls: []report.Stall{
+		{StartMs: 10, DurationMs: 400, Handler: "ComplexHandler"},
+		{StartMs: 420, DurationMs: 30.5, Handler: "ComplexHandler", Ongoing: true},
+	}}
+	cases := []struct {
+		name   string
+		loop   *report.Loop
+		header []string
+		rows   [][]string
+	}{
+		{"an agent's, with frames", fixture.Report(t, "external_agent").Loop,
+			[]string{"#", "at", "for", "handler", "request", "where", "code"},
+			[][]string{
+				{"1", "46.1ms", "5.00s", "BlockingComplexHandler.get", "GET /complex", "examples/tornado/server.py:75", "time.sleep(self.delay)"},
+				{"2", "5.08s", "31.40ms", "ReportHandler.get", "GET /report", "", ""},
+			}},
+		{"the embedded target's: no request or frame to show", embedded,
+			[]string{"#", "at", "for", "handler"},
+			[][]string{{"1", "10ms", "400.00ms", "ComplexHandler"}, {"2", "420ms", "30.50ms (still running)", "ComplexHandler"}}},
+		{"one embedded stall is the Loop line's slowest callback: no table", &report.Loop{Source: report.SourceEmbedded,
+			Stalls: embedded.Stalls[:1]}, nil, nil},
+		{"no loop", nil, nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			header, right, rows := report.StallTable(tc.loop)
+			if !reflect.DeepEqual(header, tc.header) || !reflect.DeepEqual(rows, tc.rows) {
+				t.Errorf("StallTable:\n%q\n%q\nwant\n%q\n%q", header, rows, tc.header, tc.rows)
+			}
+			if len(right) != len(header) {
+				t.Errorf("%d alignments for %d columns", len(right), len(header))
+			}
+		})
 	}
 }

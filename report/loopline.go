@@ -200,7 +200,8 @@ func MoreStallsLine(l *Loop, shown int) string {
 // StallTable is the table of the stalls a report lists (ListsStalls), the
 // longest MaxStallLines in the order they began, numbered as the charts
 // label them: when, for how long, the handler and request that held the
-// loop, and the innermost frame of the server's code; nil without.
+// loop, and the innermost frame of the server's code (a column that no
+// stall fills is left out); nil without.
 func StallTable(l *Loop) (header []string, right []bool, rows [][]string) {
 	if !ListsStalls(l) {
 		return nil, nil, nil
@@ -219,7 +220,39 @@ func StallTable(l *Loop) (header []string, right []bool, rows [][]string) {
 		}
 		rows = append(rows, []string{strconv.Itoa(i + 1), ShortMs(s.StartMs), dur, s.Handler, s.Request, where, code})
 	}
-	return header, right, rows
+	return dropEmptyColumns(header, right, rows, 4)
+}
+
+// dropEmptyColumns leaves out the columns from the first optional one on
+// that are empty in every row: the request, frame and code of stalls that
+// an agent, or the embedded target, did not name.
+func dropEmptyColumns(header []string, right []bool, rows [][]string, optional int) ([]string, []bool, [][]string) {
+	keep := make([]bool, len(header))
+	for j := range keep {
+		keep[j] = j < optional
+		for _, row := range rows {
+			keep[j] = keep[j] || row[j] != ""
+		}
+	}
+	pick := func(row []string) []string {
+		var out []string
+		for j, c := range row {
+			if keep[j] {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	var r []bool
+	for j, b := range right {
+		if keep[j] {
+			r = append(r, b)
+		}
+	}
+	for i := range rows {
+		rows[i] = pick(rows[i])
+	}
+	return pick(header), r, rows
 }
 
 // LongestStalls are the n longest of stalls, in the order they began.
