@@ -77,6 +77,9 @@ func (st Statistic) OfLoop(l *Loop) (float64, string) {
 		return 0, "no stall count (the report predates it)"
 	case strings.HasPrefix(st.Name, "lag_") && l.Agent != nil && l.Agent.Heartbeats == 0:
 		return 0, "no lag figures (the loop agent gave no lag histogram)"
+	case st.Name == "slowest_stall" && l.Agent != nil && l.Agent.Heartbeats == 0 && len(l.Stalls) == 0:
+		// Its slowest stall would be its largest lag, which it did not give.
+		return 0, "no stall figures (the loop agent gave no lag histogram and named no stall)"
 	}
 	return st.loop(l), ""
 }

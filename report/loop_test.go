@@ -20,6 +20,8 @@ func TestLoopExpectations(t *testing.T) {
 	silent.Loop = &report.Loop{Source: report.SourceAgent, Agent: &report.LoopAgent{URL: "http://x/debug/loop"}, Lost: "the agent never answered"}
 	noLag := fixture.Report(t, "external_agent")
 	noLag.Loop.Agent.Heartbeats = 0
+	blind := fixture.Report(t, "external_agent") // no lag, and no stall named
+	blind.Loop.Agent.Heartbeats, blind.Loop.Stalls, blind.Loop.StallsOver, blind.Loop.SlowestCallbackMs = 0, nil, 0, 0
 	old := fixture.Report(t, "blocking_starved") // written before stalls were counted
 	cases := []struct {
 		name, raw string
@@ -40,6 +42,8 @@ func TestLoopExpectations(t *testing.T) {
 		{"no agent fails the other way too", "loop.stalls>=1", none, false, "nothing: no loop figures"},
 		{"an agent that never answered", "loop.lag_p99<1s", silent, false, "nothing: no loop figures (the loop agent never answered)"},
 		{"an agent without lag", "loop.lag_p99<1s", noLag, false, "nothing: no lag figures"},
+		{"but with its stalls", "loop.slowest_stall>1s", noLag, true, "5.00s"},
+		{"an agent that saw nothing passes no bound", "loop.slowest_stall<100ms", blind, false, "nothing: no stall figures"},
 		{"an old report has no stall count", "loop.stalls==0", old, false, "nothing: no stall count"},
 		{"but its slowest callback", "loop.slowest_stall>1s", old, true, "5.00s"},
 	}
