@@ -1,0 +1,71 @@
+package cmd_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blockprobe/blockprobe/internal/loopback"
+)
+
+// Hostile loop agents: whatever an agent at --loop-stats answers, the run
+// ends with its report, what reaches the terminal is printable, and the
+// report it writes can be read back.
+
+// hostileAgent serves a loop document whose members beyond the format's
+// first are extra (JSON members, each starting with a comma); %[1]f in
+// extra is the agent's clock now, in ms since the epoch, minus 200ms.
+func hostileAgent(t *testing.T, extra string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		now := float64(time.Now().UnixNano()) / 1e6
+		body := fmt.Sprintf(`{"format":"blockprobe-loop/1","source":"agent-test","runtime":"test","pid":1,"now_ms":%f,"threshold_ms":20`, now)
+		members := extra
+		if strings.Contains(extra, "%[1]") {
+			members = fmt.Sprintf(extra, now-200)
+		}
+		fmt.Fprint(w, body+members+"}")
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/debug/loop"
+}
+
+// runUnderAgent runs blockprobe against a target that answers at once,
+// with the loop agent at agent, writing the JSON report to a file; it
+// returns the run's result, the report's path and report's text of it.
+func runUnderAgent(t *testing.T, agent string, args ...string) (result, string, result) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "r.json")
+	run := blockprobe(t, append([]string{"run", "--target", loopback.Answering(t), "--loop-stats", agent,
+		"--duration", "400ms", "--baseline", "3", "--rate", "10", "--output", path}, args...)...)
+	return run, path, blockprobe(t, "report", path)
+}
+
+// An agent's names reach the terminal, Markdown and job summaries as
+// printable text: no escape sequence, no line of its own.
+func TestAgentTextIsPrintable(t *testing.T) {
+	agent := hostileAgent(t, `,"runtime":"evil\u001b[31m","stalls_total":1,"stalls":[{"start_ms":%[1]f,"duration_ms":100,`+
+		`"handler":"H\u001b[2J\u001b]0;title\u0007\nFAKE verdict","request":"GET /x\r\nInjected: yes",`+
+		`"frames":[{"file":"a\u009b31m.py","line":1,"function":"f\u202e","code":"x\ny"}]}]`)
+	for _, format := range []string{"text", "markdown"} {
+		t.Run(format, func(t *testing.T) {
+			run := blockprobe(t, "run", "--target", loopback.Answering(t), "--loop-stats", agent,
+				"--duration", "400ms", "--baseline", "3", "--rate", "10", "--format", format)
+			if run.code != 0 {
+				t.Fatalf("exit %d: %s", run.code, run.stderr)
+			}
+			for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e", "\nFAKE verdict", "\nInjected", "\ny`"} {
+				if strings.Contains(run.stdout+run.stderr, bad) {
+					t.Errorf("the output carries the agent's %q:\n%s", bad, run.stdout)
+				}
+			}
+			if !strings.Contains(run.stdout, `x1b`) {
+				t.Errorf("the handler should be shown escaped:\n%s", run.stdout)
+			}
+		})
+	}
+}
