@@ -1,9 +1,11 @@
 package cmd_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,6 +67,45 @@ func TestAgentTextIsPrintable(t *testing.T) {
 			}
 			if !strings.Contains(run.stdout, `x1b`) {
 				t.Errorf("the handler should be shown escaped:\n%s", run.stdout)
+			}
+		})
+	}
+}
+
+// Numbers no loop has: the run still writes its report, and that report
+// can be read back; the agent's answer is refused, and the report says why.
+func TestAgentAbsurdNumbersLeaveAReadableReport(t *testing.T) {
+	for _, tc := range []struct{ name, extra, lost string }{
+		{"a clock at the end of floats", `,"now_ms":1.7e308,"stalls_total":1,"stalls":[{"start_ms":-1.7e308,"duration_ms":1e308,"handler":"h"}]`, "now_ms"},
+		{"a stall longer than any time", `,"stalls_total":1,"stalls":[{"start_ms":%[1]f,"duration_ms":1e300,"handler":"h"}]`, "duration_ms"},
+		{"a stall of negative length", `,"stalls_total":1,"stalls":[{"start_ms":%[1]f,"duration_ms":-50,"handler":"h"}]`, "duration_ms"},
+		{"a negative pid", `,"pid":-1`, "pid"},
+		{"a negative line", `,"stalls_total":1,"stalls":[{"start_ms":%[1]f,"duration_ms":50,"handler":"h","frames":[{"file":"f","line":-3}]}]`, "line"},
+		{"a negative count of stalls", `,"stalls_total":-9000000000000000000`, "stalls_total"},
+		{"a negative threshold", `,"threshold_ms":-5`, "threshold_ms"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run, path, again := runUnderAgent(t, hostileAgent(t, tc.extra))
+			if run.code != 0 {
+				t.Fatalf("the run exits %d: %s", run.code, run.stderr)
+			}
+			if again.code != 0 {
+				t.Fatalf("report of the run's own report exits %d: %s", again.code, again.stderr)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r struct {
+				Loop *struct {
+					Lost string `json:"lost"`
+				} `json:"loop"`
+			}
+			if err := json.Unmarshal(b, &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Loop == nil || !strings.Contains(r.Loop.Lost, tc.lost) {
+				t.Errorf("loop %+v: want the answer refused, naming %s", r.Loop, tc.lost)
 			}
 		})
 	}

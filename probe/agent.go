@@ -1,11 +1,13 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"time"
 
@@ -70,10 +72,78 @@ func readLoopDoc(ctx context.Context, client *http.Client, url string) (LoopDoc,
 	if doc.Format != LoopFormat {
 		return doc, sent, back, fmt.Errorf("format %q, want %q", doc.Format, LoopFormat)
 	}
-	if len(doc.LagHistogram.Counts) > maxLagBuckets || len(doc.LagHistogram.Counts) != len(doc.LagHistogram.BoundsMs)+1 {
+	if err := checkLoopDoc(&doc); err != nil {
+		return doc, sent, back, fmt.Errorf("not a loop document: %w", err)
+	}
+	if !usableLag(doc.LagHistogram) {
 		doc.LagHistogram = LagHistogram{} // unusable: the lag figures are left out, the stalls stay
 	}
 	return doc, sent, back, nil
+}
+
+// maxLoopMs is the longest time a loop document may hold, the longest
+// time.Duration: a report holds no longer time, and could not be read back.
+const maxLoopMs = float64(math.MaxInt64) / float64(time.Millisecond)
+
+// maxStallsTotal bounds an agent's count of stalls, far above what any
+// loop could have had, so that counts derived from it cannot overflow.
+const maxStallsTotal = 1 << 50
+
+// checkLoopDoc refuses a document holding what no loop measures: a clock
+// before the epoch or past any time, a stall of negative length, a count
+// or line below zero. Such values would make the report unwritable (JSON
+// has no infinity) or unreadable by report and merge.
+func checkLoopDoc(doc *LoopDoc) error {
+	switch {
+	case doc.Pid < 0:
+		return fmt.Errorf("pid is %d", doc.Pid)
+	case doc.StallsTotal < 0 || doc.StallsTotal > maxStallsTotal:
+		return fmt.Errorf("stalls_total is %d", doc.StallsTotal)
+	}
+	err := cmp.Or(loopTime("now_ms", doc.NowMs), loopTime("threshold_ms", doc.ThresholdMs))
+	for i, s := range doc.Stalls {
+		if err != nil {
+			break
+		}
+		err = cmp.Or(loopTime(fmt.Sprintf("stalls[%d].start_ms", i), s.StartMs),
+			loopTime(fmt.Sprintf("stalls[%d].duration_ms", i), s.DurationMs))
+		for j, f := range s.Frames {
+			if f.Line < 0 && err == nil {
+				err = fmt.Errorf("stalls[%d].frames[%d].line is %d", i, j, f.Line)
+			}
+		}
+	}
+	return err
+}
+
+// loopTime refuses a time, named name, that no loop measures.
+func loopTime(name string, ms float64) error {
+	if ms >= 0 && ms <= maxLoopMs {
+		return nil
+	}
+	return fmt.Errorf("%s is %g, not a time a loop measures", name, ms)
+}
+
+// usableLag says whether h can be read: a count past each bound and one
+// more, bounds that rise within the times a loop measures, and counts
+// whose sum does not overflow.
+func usableLag(h LagHistogram) bool {
+	if len(h.Counts) > maxLagBuckets || len(h.Counts) != len(h.BoundsMs)+1 {
+		return false
+	}
+	for i, b := range h.BoundsMs {
+		if !(b >= 0 && b <= maxLoopMs) || i > 0 && b <= h.BoundsMs[i-1] {
+			return false
+		}
+	}
+	var sum uint64
+	for _, c := range h.Counts {
+		if sum+c < sum {
+			return false
+		}
+		sum += c
+	}
+	return true
 }
 
 // ErrNoAgent means nothing answered with a loop document.
