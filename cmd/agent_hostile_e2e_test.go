@@ -110,3 +110,23 @@ func TestAgentAbsurdNumbersLeaveAReadableReport(t *testing.T) {
 		})
 	}
 }
+
+// An agent that names its handler in megabytes costs the terminal and the
+// report a kilobyte, and the report stays readable.
+func TestAgentHugeTextIsClipped(t *testing.T) {
+	agent := hostileAgent(t, `,"stalls_total":1,"stalls":[{"start_ms":%[1]f,"duration_ms":100,"handler":"`+strings.Repeat("H", 3<<20)+`"}]`)
+	run, path, again := runUnderAgent(t, agent)
+	if run.code != 0 || again.code != 0 {
+		t.Fatalf("run exits %d, report of it %d: %s%s", run.code, again.code, run.stderr, again.stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if long := strings.Repeat("H", 2048); strings.Contains(string(b), long) || strings.Contains(run.stdout, long) {
+		t.Errorf("the report keeps the handler's megabytes")
+	}
+	if len(again.stdout) > 64<<10 {
+		t.Errorf("the text report is %d bytes", len(again.stdout))
+	}
+}

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -35,11 +36,14 @@ type (
 	Frame        = loopdoc.Frame
 )
 
-// Bounds on what an agent may make blockprobe read and keep.
+// Bounds on what an agent may make blockprobe read and keep. The agents
+// send at most 5 frames a stall and 200 characters a string.
 const (
 	maxLoopDoc    = 4 << 20
 	maxStallsKept = 1024
 	maxLagBuckets = 1024
+	maxFrames     = 16   // a stall's innermost
+	maxLoopText   = 1024 // bytes of a name, a path, a line of code
 )
 
 // readLoopDoc asks url for its document with client, and returns it with
@@ -66,9 +70,12 @@ func readLoopDoc(ctx context.Context, client *http.Client, url string) (LoopDoc,
 	case len(body) > maxLoopDoc:
 		return doc, sent, back, fmt.Errorf("answered more than %d bytes", maxLoopDoc)
 	}
-	if err := json.Unmarshal(body, &doc); err != nil {
+	var wire loopDocWire
+	if err := json.Unmarshal(body, &wire); err != nil {
 		return doc, sent, back, fmt.Errorf("not a loop document: %w", err)
 	}
+	doc = wire.LoopDoc
+	doc.Stalls = wire.Stalls
 	if doc.Format != LoopFormat {
 		return doc, sent, back, fmt.Errorf("format %q, want %q", doc.Format, LoopFormat)
 	}
@@ -159,4 +166,77 @@ func FindLoopAgent(ctx context.Context, url string) error {
 		return fmt.Errorf("%w at %s: %v", ErrNoAgent, RedactURLs(url), err)
 	}
 	return nil
+}
+
+// loopDocWire is a LoopDoc as it is read: its stalls and their frames are
+// bounded while they are decoded, so that what an answer costs blockprobe
+// does not depend on how many it lists (4 MiB of "{}" is a million).
+type loopDocWire struct {
+	LoopDoc
+	Stalls stallsWire `json:"stalls"`
+}
+
+// stallsWire keeps the last maxStallsKept stalls, the newest.
+type stallsWire []Stall
+
+func (s *stallsWire) UnmarshalJSON(b []byte) error {
+	all, err := decodeArray[stallWire](b, maxStallsKept, true)
+	*s = make(stallsWire, len(all))
+	for i, w := range all {
+		st := w.Stall
+		st.Frames = w.Frames
+		st.Handler, st.Request = clip(st.Handler, maxLoopText), clip(st.Request, maxLoopText)
+		(*s)[i] = st
+	}
+	return err
+}
+
+type stallWire struct {
+	Stall
+	Frames framesWire `json:"frames"`
+}
+
+// framesWire keeps the first maxFrames frames, the innermost.
+type framesWire []Frame
+
+func (f *framesWire) UnmarshalJSON(b []byte) error {
+	all, err := decodeArray[Frame](b, maxFrames, false)
+	for i := range all {
+		fr := &all[i]
+		fr.File, fr.Function, fr.Code = clip(fr.File, maxLoopText), clip(fr.Function, maxLoopText), clip(fr.Code, maxLoopText)
+	}
+	*f = all
+	return err
+}
+
+// decodeArray decodes the JSON array b (or null), keeping keep elements:
+// the last ones if last, else the first.
+func decodeArray[T any](b []byte, keep int, last bool) ([]T, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok == nil {
+		return nil, err
+	} else if tok != json.Delim('[') {
+		return nil, fmt.Errorf("%v where a list belongs", tok)
+	}
+	var ring []T
+	n := 0
+	for ; dec.More(); n++ {
+		if n == keep && !last {
+			break
+		}
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if len(ring) < keep {
+			ring = append(ring, v)
+		} else {
+			ring[n%keep] = v
+		}
+	}
+	if len(ring) == keep && last {
+		i := n % keep // the oldest kept
+		ring = append(ring[i:], ring[:i]...)
+	}
+	return ring, nil
 }

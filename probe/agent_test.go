@@ -1,0 +1,78 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serveLoopDoc serves the loop document body, with members beyond the
+// format's first, in extra.
+func serveLoopDoc(t *testing.T, extra string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintf(w, `{"format":%q,"now_ms":%d,"threshold_ms":20%s}`, LoopFormat, time.Now().UnixMilli(), extra)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// What an agent's answer costs blockprobe is bounded by what it keeps, not
+// by what the agent sends: a 4 MiB answer of "{}"s is a million stalls.
+func TestReadLoopDocBoundsWhatItKeeps(t *testing.T) {
+	big := strings.Repeat("x", 3<<20)
+	for _, tc := range []struct {
+		name, extra string
+	}{
+		{"a million empty stalls", `,"stalls":[` + strings.Repeat(`{},`, 1_300_000) + `{}]`},
+		{"a million frames", `,"stalls":[{"start_ms":1,"frames":[` + strings.Repeat(`{},`, 1_300_000) + `{}]}]`},
+		{"a handler of megabytes", `,"stalls":[{"start_ms":1,"handler":"` + big + `"}]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url := serveLoopDoc(t, tc.extra)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			doc, _, _, err := readLoopDoc(context.Background(), http.DefaultClient, url)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			runtime.KeepAlive(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// What the answer keeps alive: 4 MiB of it at most, and bounded stalls.
+			if kept := int64(after.HeapAlloc) - int64(before.HeapAlloc); kept > 16<<20 {
+				t.Errorf("what was read keeps %d MB", kept>>20)
+			}
+			if len(doc.Stalls) > maxStallsKept {
+				t.Errorf("%d stalls kept, want at most %d", len(doc.Stalls), maxStallsKept)
+			}
+			for _, s := range doc.Stalls {
+				if len(s.Frames) > maxFrames || len(s.Handler) > maxLoopText+len("...") {
+					t.Fatalf("a stall of %d frames, its handler %d bytes, is kept", len(s.Frames), len(s.Handler))
+				}
+			}
+		})
+	}
+}
+
+// Of a long list of stalls, the newest are kept, oldest first; of a long
+// stack, the innermost frames.
+func TestDecodeArrayKeeps(t *testing.T) {
+	got, err := decodeArray[int]([]byte(`[1,2,3,4,5,6,7]`), 3, true)
+	if err != nil || fmt.Sprint(got) != "[5 6 7]" {
+		t.Errorf("the last 3: %v, %v", got, err)
+	}
+	got, err = decodeArray[int]([]byte(`[1,2,3,4,5,6,7]`), 3, false)
+	if err != nil || fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("the first 3: %v, %v", got, err)
+	}
+	if _, err := decodeArray[int]([]byte(`{"a":1}`), 3, false); err == nil {
+		t.Error("an object was read as a list")
+	}
+}
