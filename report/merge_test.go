@@ -169,3 +169,29 @@ func TestMergeRefusesWhatIsNotOneRun(t *testing.T) {
 		}
 	})
 }
+
+// A merged run is never healthier than its parts: a shard that could not
+// reach the target, or whose figures could not be judged, fails the merge
+// however well the other shards did.
+func TestMergeKeepsAPartsFailure(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	start := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	ok := mergeRun(t, "0/2", start, latencies(rng, 20, 200*time.Microsecond), latencies(rng, 30, time.Millisecond), latencies(rng, 2, time.Second))
+	if ok.Status != report.StatusOK {
+		t.Fatalf("the healthy shard: %s %s", ok.Status, ok.StatusReason)
+	}
+	cfg := ok.Config
+	cfg.Shard = "1/2"
+	down := report.Unmeasured(report.Meta{Mode: ok.Mode, Target: ok.Target, Config: cfg}, "target unreachable: GET http://127.0.0.1:8888/: refused")
+	down.Started = start.Add(time.Millisecond)
+	merged, err := report.Merge([]report.Source{{Name: "s0.json", Report: ok}, {Name: "s1.json", Report: down}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Status != report.StatusFailed || !strings.Contains(merged.StatusReason, "s1.json") || merged.Verdict.Conclusive {
+		t.Errorf("merged: %s %q, verdict %+v: want failed, naming s1.json, without a verdict", merged.Status, merged.StatusReason, merged.Verdict)
+	}
+	if h := report.Headline(merged); !strings.HasPrefix(h, "FAILED: ") {
+		t.Errorf("headline %q", h)
+	}
+}
