@@ -54,3 +54,28 @@ func TestMergeOfAFailedShardFails(t *testing.T) {
 		t.Errorf("report of a failed run --expect: exit %d (%s), want %d", res.code, res.stderr, bp.ExitTarget)
 	}
 }
+
+// The service of a pull request is down where main's was up: diff says so,
+// and exits 1, however its figures compare (a failed run has none).
+func TestDiffOfAFailedRunIsARegression(t *testing.T) {
+	url := loopback.ClosedURL(t)
+	dir := t.TempDir()
+	before, after := filepath.Join(dir, "main.json"), filepath.Join(dir, "pr.json")
+	if down := blockprobe(t, "run", "--target", url, "--duration", "300ms", "--format", "json", "-o", after); down.code != bp.ExitTarget {
+		t.Fatalf("the run that found no target exits %d: %s", down.code, down.stderr)
+	}
+	_, out, errOut := start(t, "serve", "--mode", "async", "--complex-delay", "100ms", "--addr", strings.TrimPrefix(url, "http://"))
+	servedURL(t, out, errOut)
+	if up := blockprobe(t, "run", "--target", url, "--duration", "300ms", "--format", "json", "-o", before); up.code != 0 {
+		t.Fatalf("the run that measured exits %d: %s", up.code, up.stderr)
+	}
+	for _, format := range []string{"text", "markdown", "json"} {
+		res := blockprobe(t, "diff", before, after, "--format", format)
+		if res.code != bp.ExitExpectation || !strings.Contains(res.stdout, "status") || !strings.Contains(res.stdout, "1 regression") {
+			t.Errorf("diff --format %s: exit %d, want %d with the status a regression:\n%s%s", format, res.code, bp.ExitExpectation, res.stdout, res.stderr)
+		}
+	}
+	if res := blockprobe(t, "diff", after, before); res.code != 0 || !strings.Contains(res.stdout, "better") {
+		t.Errorf("diff of the recovery: exit %d, want 0 and the status better:\n%s", res.code, res.stdout)
+	}
+}
