@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blockprobe/blockprobe/target"
 )
 
 // serveLoopDoc serves the loop document body, with members beyond the
@@ -74,5 +76,34 @@ func TestDecodeArrayKeeps(t *testing.T) {
 	}
 	if _, err := decodeArray[int]([]byte(`{"a":1}`), 3, false); err == nil {
 		t.Error("an object was read as a list")
+	}
+}
+
+// An agent that hangs costs the run its last read at most (the poll
+// timeout), not a wait at the start and two at the end.
+func TestASlowAgentDelaysTheRunByOneReadAtMost(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Async, ComplexDelay: 50 * time.Millisecond})
+	release := make(chan struct{})
+	agent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer agent.Close()
+	defer close(release)
+	o := options(base, 300*time.Millisecond)
+	o.LoopStatsURL, o.LoopPoll = agent.URL, 100*time.Millisecond
+	began := time.Now()
+	res, err := Run(context.Background(), o)
+	took := time.Since(began)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Loop == nil || res.Loop.Lost == "" {
+		t.Errorf("loop %+v: want the agent lost", res.Loop)
+	}
+	if limit := res.Elapsed + loopReadTimeout + 500*time.Millisecond; took > limit || res.Elapsed > time.Second {
+		t.Errorf("the run took %s (its own %s): a hung agent may add one read, %s", took, res.Elapsed, loopReadTimeout)
 	}
 }
