@@ -65,6 +65,9 @@ func readLoopDoc(ctx context.Context, client *http.Client, url string) (LoopDoc,
 	switch {
 	case err != nil:
 		return doc, sent, back, err
+	case resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "":
+		return doc, sent, back, fmt.Errorf("answered %s, a redirect to %s, not followed: give the agent's own URL",
+			resp.Status, clip(RedactURLs(resp.Header.Get("Location")), maxDetail))
 	case resp.StatusCode != http.StatusOK:
 		return doc, sent, back, fmt.Errorf("answered %s", resp.Status)
 	case len(body) > maxLoopDoc:
@@ -153,6 +156,11 @@ func usableLag(h LagHistogram) bool {
 	return true
 }
 
+// noRedirect keeps an agent's client at the URL it was given: an agent
+// never redirects, and one that does would send blockprobe's polls to
+// another host, one the user did not name.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // ErrNoAgent means nothing answered with a loop document.
 var ErrNoAgent = errors.New("no loop agent answered")
 
@@ -161,7 +169,7 @@ var ErrNoAgent = errors.New("no loop agent answered")
 func FindLoopAgent(ctx context.Context, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
+	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, CheckRedirect: noRedirect}
 	if _, _, _, err := readLoopDoc(ctx, client, url); err != nil {
 		return fmt.Errorf("%w at %s: %v", ErrNoAgent, RedactURLs(url), err)
 	}

@@ -107,3 +107,30 @@ func TestASlowAgentDelaysTheRunByOneReadAtMost(t *testing.T) {
 		t.Errorf("the run took %s (its own %s): a hung agent may add one read, %s", took, res.Elapsed, loopReadTimeout)
 	}
 }
+
+// blockprobe reads the agent it was given, and no other: an answer that
+// redirects elsewhere (another host, a server in the network) is not
+// followed.
+func TestLoopWatchFollowsNoRedirect(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Async, ComplexDelay: 50 * time.Millisecond})
+	elsewhere := &fakeAgent{started: time.Now(), stallAt: time.Hour}
+	other := httptest.NewServer(elsewhere)
+	defer other.Close()
+	redirect := httptest.NewServer(http.RedirectHandler(other.URL+"/debug/loop", http.StatusFound))
+	defer redirect.Close()
+	o := options(base, 200*time.Millisecond)
+	o.LoopStatsURL = redirect.URL + "/debug/loop"
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := elsewhere.polls.Load(); n != 0 {
+		t.Errorf("the redirect was followed: %d polls elsewhere", n)
+	}
+	if res.Loop == nil || !strings.Contains(res.Loop.Lost, "redirect to "+other.URL) {
+		t.Errorf("loop %+v: want the redirect named", res.Loop)
+	}
+	if err := FindLoopAgent(context.Background(), o.LoopStatsURL); err == nil || elsewhere.polls.Load() != 0 {
+		t.Errorf("FindLoopAgent: %v, %d polls elsewhere: want no agent found there", err, elsewhere.polls.Load())
+	}
+}

@@ -97,8 +97,9 @@ type stallKey struct {
 func watchLoop(url string, start time.Time, every time.Duration) *loopWatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	lw := &loopWatcher{
-		url:     url,
-		client:  &http.Client{Timeout: loopReadTimeout, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}},
+		url: url,
+		client: &http.Client{Timeout: loopReadTimeout, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1},
+			CheckRedirect: noRedirect},
 		start:   start,
 		stalls:  map[stallKey]Stall{},
 		rtt:     math.MaxInt64,
