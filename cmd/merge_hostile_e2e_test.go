@@ -79,3 +79,25 @@ func TestDiffOfAFailedRunIsARegression(t *testing.T) {
 		t.Errorf("diff of the recovery: exit %d, want 0 and the status better:\n%s", res.code, res.stdout)
 	}
 }
+
+// The same run given twice, by its name or in a merged report, would
+// count its requests twice: merge refuses it, as it refuses a shard twice.
+func TestMergeRefusesTheSameRunTwice(t *testing.T) {
+	url := loopback.Answering(t)
+	dir := t.TempDir()
+	a, b, ab := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json"), filepath.Join(dir, "ab.json")
+	for _, path := range []string{a, b} {
+		if res := blockprobe(t, "run", "--target", url, "--duration", "200ms", "--baseline", "3", "--format", "json", "-o", path); res.code != 0 {
+			t.Fatalf("run exits %d: %s", res.code, res.stderr)
+		}
+	}
+	if res := blockprobe(t, "merge", a, b, "--format", "json", "-o", ab); res.code != 0 {
+		t.Fatalf("merging two runs exits %d: %s", res.code, res.stderr)
+	}
+	for _, files := range [][]string{{a, a}, {ab, b}} {
+		res := blockprobe(t, append([]string{"merge"}, files...)...)
+		if res.code != bp.ExitUsage || !strings.Contains(res.stderr, "same run") || strings.Count(strings.TrimSpace(res.stderr), "\n") > 0 {
+			t.Errorf("merge %s %s: exit %d, %q: want %d and one line naming the same run", filepath.Base(files[0]), filepath.Base(files[1]), res.code, res.stderr, bp.ExitUsage)
+		}
+	}
+}
