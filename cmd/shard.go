@@ -61,6 +61,11 @@ func (f *shardFlags) resolve(fs *pflag.FlagSet, sc *scenarioFlags, external bool
 // parseShard reads the shard from --shard, or --shards and the Job's index.
 func (f *shardFlags) parseShard(fs *pflag.FlagSet) (probe.Shard, error) {
 	count, from := f.shards, "--shards"
+	if fs.Changed("shards") && (count < 1 || count > probe.MaxShards) {
+		// --shards 0 is no "unsharded": in an Indexed Job every pod would
+		// then send the whole run.
+		return probe.Shard{}, usageErrorf("--shards %d: want the number of shards, from 1 to %d", count, probe.MaxShards)
+	}
 	if !fs.Changed("shards") {
 		if v, ok := f.lookupEnv(envShards); ok && v != "" {
 			n, err := strconv.Atoi(v)
