@@ -57,7 +57,7 @@ func agentLoop(w *probe.LoopWatch, elapsed time.Duration) *report.Loop {
 			Polls: w.Polls, FailedPolls: w.Failures, Heartbeats: w.Heartbeats},
 		WindowMs: ms(elapsed), LagP50Ms: report.RoundMs(w.LagP50Ms), LagP99Ms: report.RoundMs(w.LagP99Ms), LagMaxMs: report.RoundMs(w.LagMaxMs),
 		BusyFraction: roundFraction(w.BusyFraction), ThresholdMs: w.ThresholdMs, Lost: p(w.Lost),
-		StallsOver: len(w.Stalls) + w.Missed, MissedStalls: w.Missed,
+		StallsOver: len(w.Stalls) + w.Missed + w.Unkept, MissedStalls: w.Missed,
 	}
 	for _, s := range w.Stalls {
 		st := report.Stall{StartMs: report.RoundMs(s.StartMs), DurationMs: report.RoundMs(s.DurationMs), Ongoing: s.Ongoing, Handler: p(s.Handler), Request: p(s.Request)}

@@ -2,14 +2,17 @@ package probe
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 	"github.com/blockprobe/blockprobe/target"
 )
 
@@ -132,5 +135,53 @@ func TestLoopWatchFollowsNoRedirect(t *testing.T) {
 	}
 	if err := FindLoopAgent(context.Background(), o.LoopStatsURL); err == nil || elsewhere.polls.Load() != 0 {
 		t.Errorf("FindLoopAgent: %v, %d polls elsewhere: want no agent found there", err, elsewhere.polls.Load())
+	}
+}
+
+// stormAgent makes perPoll new stalls at each answer, all in the run, and
+// lists the last ring of them, as an agent's ring does.
+type stormAgent struct {
+	mu      sync.Mutex
+	total   int
+	ring    []Stall
+	perPoll int
+}
+
+func (a *stormAgent) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := epochMs(time.Now())
+	for i := range a.perPoll {
+		a.ring = append(a.ring, Stall{StartMs: now - 1 + float64(i)/1000, DurationMs: 25, Handler: "h"})
+		a.total++
+	}
+	a.ring = a.ring[max(0, len(a.ring)-256):]
+	doc := LoopDoc{Doc: loopdoc.Doc{Format: LoopFormat, NowMs: now, ThresholdMs: 20, StallsTotal: a.total, Stalls: a.ring}}
+	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// A loop that stalls more often than blockprobe keeps stalls' details
+// still has every stall counted: loop.stalls is what --expect gates on.
+func TestLoopWatchCountsStallsPastWhatItKeeps(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Async, ComplexDelay: 50 * time.Millisecond})
+	agent := &stormAgent{perPoll: 60}
+	srv := httptest.NewServer(agent)
+	defer srv.Close()
+	o := options(base, 600*time.Millisecond)
+	o.LoopStatsURL, o.LoopPoll = srv.URL, 20*time.Millisecond
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := res.Loop
+	agent.mu.Lock()
+	total := agent.total
+	agent.mu.Unlock()
+	if total <= maxStallsKept {
+		t.Skipf("only %d stalls made: the machine is too slow to overflow what is kept", total)
+	}
+	// The first answer's stalls precede the run (it is read as it starts).
+	if counted := len(w.Stalls) + w.Missed + w.Unkept; counted < total-agent.perPoll || counted > total {
+		t.Errorf("%d stalls counted (%d kept, %d missed, %d unkept), the agent made %d", counted, len(w.Stalls), w.Missed, w.Unkept, total)
 	}
 }

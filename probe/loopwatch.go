@@ -32,9 +32,11 @@ type LoopWatch struct {
 	Polls, Failures int
 	Lost            string
 	// Stalls overlap the run; their StartMs counts from its start. Missed
-	// counts stalls the agent's ring let go before a poll could read them.
-	Stalls []Stall
-	Missed int
+	// counts stalls the agent's ring let go before a poll could read them,
+	// Unkept those read when maxStallsKept were kept already: stalls with
+	// no details, but stalls.
+	Stalls         []Stall
+	Missed, Unkept int
 	// Lag of the loop's heartbeat during the run, from the agent's
 	// histograms (bucket bounds, so within one bucket, ~26%); Heartbeats
 	// counts the heartbeats behind them, zero when the agent gave none.
@@ -76,6 +78,7 @@ type loopWatcher struct {
 	first   *LoopDoc
 	last    *LoopDoc
 	stalls  map[stallKey]Stall // by start, the latest version read
+	unkept  map[stallKey]bool  // stalls counted in Unkept that the agent still lists
 	rtt     time.Duration      // the quickest round trip so far
 	cancel  context.CancelFunc // ends the polls, and cuts short one in flight
 	stopped chan struct{}
@@ -151,18 +154,25 @@ func (lw *loopWatcher) poll(ctx context.Context) {
 		newer := doc.StallsTotal - lw.last.StallsTotal
 		fresh := 0
 		for _, s := range doc.Stalls {
-			if _, ok := lw.stalls[keyOf(s)]; !ok {
+			if _, kept := lw.stalls[keyOf(s)]; !kept && !lw.unkept[keyOf(s)] {
 				fresh++
 			}
 		}
 		lw.w.Missed += max(0, newer-fresh)
 	}
+	unkept := map[stallKey]bool{}
 	for _, s := range doc.Stalls {
-		if len(lw.stalls) < maxStallsKept || lw.stalls[keyOf(s)].Handler != "" {
-			lw.stalls[keyOf(s)] = s
+		k := keyOf(s)
+		if _, kept := lw.stalls[k]; kept || len(lw.stalls) < maxStallsKept {
+			lw.stalls[k] = s
+			continue
 		}
+		if !lw.unkept[k] {
+			lw.w.Unkept++
+		}
+		unkept[k] = true // remembered while listed, so counted once
 	}
-	lw.last = &doc
+	lw.unkept, lw.last = unkept, &doc
 }
 
 func keyOf(s Stall) stallKey {
