@@ -3,8 +3,6 @@ package cmd_test
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,17 +21,15 @@ import (
 // extra is the agent's clock now, in ms since the epoch, minus 200ms.
 func hostileAgent(t *testing.T, extra string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	return loopback.Serving(t, func() string {
 		now := float64(time.Now().UnixNano()) / 1e6
-		body := fmt.Sprintf(`{"format":"blockprobe-loop/1","source":"agent-test","runtime":"test","pid":1,"now_ms":%f,"threshold_ms":20`, now)
 		members := extra
 		if strings.Contains(extra, "%[1]") {
 			members = fmt.Sprintf(extra, now-200)
 		}
-		fmt.Fprint(w, body+members+"}")
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/debug/loop"
+		return fmt.Sprintf(`{"format":"blockprobe-loop/1","source":"agent-test","runtime":"test","pid":1,"now_ms":%f,"threshold_ms":20`, now) +
+			members + "}"
+	}) + "/debug/loop"
 }
 
 // runUnderAgent runs blockprobe against a target that answers at once,

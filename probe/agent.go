@@ -192,8 +192,12 @@ func (s *stallsWire) UnmarshalJSON(b []byte) error {
 	*s = make(stallsWire, len(all))
 	for i, w := range all {
 		st := w.Stall
-		st.Frames = w.Frames
 		st.Handler, st.Request = clip(st.Handler, maxLoopText), clip(st.Request, maxLoopText)
+		st.Frames = w.Frames
+		for j := range st.Frames {
+			f := &st.Frames[j]
+			f.File, f.Function, f.Code = clip(f.File, maxLoopText), clip(f.Function, maxLoopText), clip(f.Code, maxLoopText)
+		}
 		(*s)[i] = st
 	}
 	return err
@@ -207,13 +211,8 @@ type stallWire struct {
 // framesWire keeps the first maxFrames frames, the innermost.
 type framesWire []Frame
 
-func (f *framesWire) UnmarshalJSON(b []byte) error {
-	all, err := decodeArray[Frame](b, maxFrames, false)
-	for i := range all {
-		fr := &all[i]
-		fr.File, fr.Function, fr.Code = clip(fr.File, maxLoopText), clip(fr.Function, maxLoopText), clip(fr.Code, maxLoopText)
-	}
-	*f = all
+func (f *framesWire) UnmarshalJSON(b []byte) (err error) {
+	*f, err = decodeArray[Frame](b, maxFrames, false)
 	return err
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blockprobe/blockprobe/internal/loopback"
 	"github.com/blockprobe/blockprobe/internal/loopdoc"
 	"github.com/blockprobe/blockprobe/target"
 )
@@ -20,11 +21,9 @@ import (
 // format's first, in extra.
 func serveLoopDoc(t *testing.T, extra string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintf(w, `{"format":%q,"now_ms":%d,"threshold_ms":20%s}`, LoopFormat, time.Now().UnixMilli(), extra)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return loopback.Serving(t, func() string {
+		return fmt.Sprintf(`{"format":%q,"now_ms":%d,"threshold_ms":20%s}`, LoopFormat, time.Now().UnixMilli(), extra)
+	})
 }
 
 // What an agent's answer costs blockprobe is bounded by what it keeps, not
