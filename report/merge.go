@@ -47,6 +47,9 @@ func Merge(srcs []Source) (*Report, error) {
 	if err := sameScenario(srcs); err != nil {
 		return nil, err
 	}
+	if err := oneDay(srcs); err != nil {
+		return nil, err
+	}
 	missing, err := checkShards(srcs)
 	if err != nil {
 		return nil, err

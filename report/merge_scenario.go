@@ -99,3 +99,29 @@ func distinctRuns(srcs []Source) error {
 	}
 	return nil
 }
+
+// maxMergeSpan is how far apart the reports of one run may have begun:
+// shards start together (--start-at refuses a start more than a day
+// ahead), and a check run on several machines runs the same day.
+const maxMergeSpan = 24 * time.Hour
+
+// oneDay refuses reports that began further apart than maxMergeSpan: a
+// generator whose clock was reset (1970) is not part of the run, and the
+// merge would place its requests beyond any time a report can hold.
+func oneDay(srcs []Source) error {
+	first, last := srcs[0], srcs[0]
+	for _, s := range srcs[1:] {
+		if s.Report.Started.Before(first.Report.Started) {
+			first = s
+		}
+		if s.Report.Started.After(last.Report.Started) {
+			last = s
+		}
+	}
+	if last.Report.Started.Sub(first.Report.Started) > maxMergeSpan {
+		return fmt.Errorf("%w %s and %s: they began more than %s apart (%s and %s), not one run: check the generators' clocks",
+			ErrCannotMerge, first.Name, last.Name, maxMergeSpan,
+			first.Report.Started.UTC().Format(time.RFC3339), last.Report.Started.UTC().Format(time.RFC3339))
+	}
+	return nil
+}

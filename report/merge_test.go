@@ -195,3 +195,23 @@ func TestMergeKeepsAPartsFailure(t *testing.T) {
 		t.Errorf("headline %q", h)
 	}
 }
+
+// Reports that began years apart (a generator whose clock was reset to
+// 1970, a hand-edited start) are not one run: their merge would put its
+// requests beyond any time a report holds, and could not be read back.
+func TestMergeRefusesRunsDaysApart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	start := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	run := func(at time.Time) *report.Report {
+		return mergeRun(t, "", at, latencies(rng, 20, 200*time.Microsecond), latencies(rng, 30, time.Millisecond), latencies(rng, 2, time.Second))
+	}
+	for _, apart := range []time.Time{start.Add(25 * time.Hour), time.Unix(0, 0), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		_, err := report.Merge([]report.Source{{Name: "a.json", Report: run(start)}, {Name: "b.json", Report: run(apart)}})
+		if !errors.Is(err, report.ErrCannotMerge) || !strings.Contains(err.Error(), "apart") {
+			t.Errorf("started %s and %s: %v, want them refused as not one run", start, apart, err)
+		}
+	}
+	if _, err := report.Merge([]report.Source{{Name: "a.json", Report: run(start)}, {Name: "b.json", Report: run(start.Add(time.Hour))}}); err != nil {
+		t.Errorf("an hour apart (a CI matrix): %v", err)
+	}
+}
