@@ -38,7 +38,8 @@ func NewCmdDiff(streams IOStreams) *cobra.Command {
 and prints each figure old -> new with its change. A latency that got worse
 by more than --tolerance and by more than --floor is a regression, and so is
 a verdict that turned to starved. A run found in one file only counts as a
-regression too: a run that vanished is not "no change". Exit 1 on any
+regression too: a run that vanished is not "no change"; so is a run whose
+status got worse (ok to failed: its target was down). Exit 1 on any
 regression, 0 on none, 2 when a file cannot be read.
 
 --format markdown writes GitHub tables for a job summary; --format json one

@@ -45,26 +45,29 @@ func embeddedLoop(doc target.LoopDoc, started time.Time) *report.Loop {
 
 // agentLoop converts what a loop agent said of a run that lasted elapsed.
 // The slowest stall is the slowest callback; without one, the largest lag,
-// as the agents say it (agents/README.md).
+// as the agents say it (agents/README.md). Its words are made printable
+// here, as a saved report's are when read: an agent is another program,
+// and they end up on terminals, in Markdown and in job summaries.
 func agentLoop(w *probe.LoopWatch, elapsed time.Duration) *report.Loop {
+	p := report.Printable
 	l := &report.Loop{
 		Source: report.SourceAgent,
-		Agent: &report.LoopAgent{URL: w.URL, Format: w.Format, Source: w.Source, Runtime: w.Runtime, Pid: w.Pid,
+		Agent: &report.LoopAgent{URL: p(w.URL), Format: p(w.Format), Source: p(w.Source), Runtime: p(w.Runtime), Pid: w.Pid,
 			ClockOffsetMs: report.RoundMs(w.OffsetMs), ClockUncertaintyMs: report.RoundMs(w.UncertaintyMs), PollEveryMs: ms(w.Every),
 			Polls: w.Polls, FailedPolls: w.Failures, Heartbeats: w.Heartbeats},
 		WindowMs: ms(elapsed), LagP50Ms: report.RoundMs(w.LagP50Ms), LagP99Ms: report.RoundMs(w.LagP99Ms), LagMaxMs: report.RoundMs(w.LagMaxMs),
-		BusyFraction: roundFraction(w.BusyFraction), ThresholdMs: w.ThresholdMs, Lost: w.Lost,
-		StallsOver: len(w.Stalls) + w.Missed, MissedStalls: w.Missed,
+		BusyFraction: roundFraction(w.BusyFraction), ThresholdMs: w.ThresholdMs, Lost: p(w.Lost),
+		StallsOver: len(w.Stalls) + w.Missed + w.Unkept, MissedStalls: w.Missed,
 	}
 	for _, s := range w.Stalls {
-		st := report.Stall{StartMs: report.RoundMs(s.StartMs), DurationMs: report.RoundMs(s.DurationMs), Ongoing: s.Ongoing, Handler: s.Handler, Request: s.Request}
+		st := report.Stall{StartMs: report.RoundMs(s.StartMs), DurationMs: report.RoundMs(s.DurationMs), Ongoing: s.Ongoing, Handler: p(s.Handler), Request: p(s.Request)}
 		for _, f := range s.Frames {
-			st.Frames = append(st.Frames, report.Frame{File: f.File, Line: f.Line, Function: f.Function, Code: f.Code})
+			st.Frames = append(st.Frames, report.Frame{File: p(f.File), Line: f.Line, Function: p(f.Function), Code: p(f.Code)})
 		}
 		l.Stalls = append(l.Stalls, st)
 	}
 	if s, ok := w.Slowest(); ok {
-		l.SlowestCallbackMs, l.SlowestHandler, l.SlowestStillRunning = report.RoundMs(s.DurationMs), s.Handler, s.Ongoing
+		l.SlowestCallbackMs, l.SlowestHandler, l.SlowestStillRunning = report.RoundMs(s.DurationMs), p(s.Handler), s.Ongoing
 	} else {
 		l.SlowestCallbackMs = l.LagMaxMs
 	}

@@ -28,7 +28,8 @@ threshold, ...) or the same shard twice are refused, with a line that names
 the difference.
 
 Exit codes: 0 done (and --expect met), 1 --expect not met, 2 a file cannot
-be read or the reports cannot be merged.`,
+be read or the reports cannot be merged; with --expect, 3 when the merged
+run failed or could not be judged (a shard could not reach the target).`,
 		Example: `  blockprobe merge shard-0.json shard-1.json shard-2.json
   blockprobe merge results/*.json --format markdown >> "$GITHUB_STEP_SUMMARY"
   blockprobe merge results/*.json --format json -o merged.json --expect not-starved`,

@@ -61,6 +61,11 @@ func (f *shardFlags) resolve(fs *pflag.FlagSet, sc *scenarioFlags, external bool
 // parseShard reads the shard from --shard, or --shards and the Job's index.
 func (f *shardFlags) parseShard(fs *pflag.FlagSet) (probe.Shard, error) {
 	count, from := f.shards, "--shards"
+	if fs.Changed("shards") && (count < 1 || count > probe.MaxShards) {
+		// --shards 0 is no "unsharded": in an Indexed Job every pod would
+		// then send the whole run.
+		return probe.Shard{}, usageErrorf("--shards %d: want the number of shards, from 1 to %d", count, probe.MaxShards)
+	}
 	if !fs.Changed("shards") {
 		if v, ok := f.lookupEnv(envShards); ok && v != "" {
 			n, err := strconv.Atoi(v)
@@ -80,10 +85,16 @@ func (f *shardFlags) parseShard(fs *pflag.FlagSet) (probe.Shard, error) {
 		}
 		return s, nil
 	}
+	v, ok := f.lookupEnv(envJobIndex)
 	if count == 0 {
+		if i, err := strconv.Atoi(v); ok && err == nil && i > 0 {
+			// Pod 2 of an Indexed Job told nothing of shards: each pod
+			// would send the whole run, and their merge N times the load.
+			return probe.Shard{}, usageErrorf("%s=%s without --shards N or %s: every pod of the Job would send the whole run; give the number of shards",
+				envJobIndex, v, envShards)
+		}
 		return probe.Shard{}, nil
 	}
-	v, ok := f.lookupEnv(envJobIndex)
 	if !ok || v == "" {
 		return probe.Shard{}, usageErrorf("%s %d: give the shard with --shard I/%d, or set %s (as a Kubernetes Indexed Job does)", from, count, count, envJobIndex)
 	}

@@ -165,9 +165,12 @@ func TestShardFlagsRefuseBadInput(t *testing.T) {
 	}{
 		{"not I/N", nil, []string{"--shard", "2"}, "--shard"},
 		{"index past the count", nil, []string{"--shard", "3/3"}, "from 0 to 2"},
-		{"no shards", nil, []string{"--shard", "0/0"}, "from 1 to"},
+		{"no shards", nil, []string{"--shard", "0/0"}, "--shard 0/0: the number of shards must be from 1 to"},
+		{"a count of shards below one", nil, []string{"--shards", "-3"}, "--shards -3: want the number of shards, from 1 to"},
+		{"no shards in an Indexed Job", []string{"JOB_COMPLETION_INDEX=1"}, []string{"--shards", "0"}, "--shards 0: want the number of shards"},
 		{"count and shard disagree", nil, []string{"--shard", "0/3", "--shards", "4"}, "disagree"},
 		{"count without an index", nil, []string{"--shards", "3"}, "JOB_COMPLETION_INDEX"},
+		{"an index without a count", []string{"JOB_COMPLETION_INDEX=2"}, nil, "JOB_COMPLETION_INDEX=2 without --shards"},
 		{"index past the count from the Job", []string{"JOB_COMPLETION_INDEX=5", "BLOCKPROBE_SHARDS=3"}, nil, "JOB_COMPLETION_INDEX"},
 		{"count in the environment not a number", []string{"BLOCKPROBE_SHARDS=three"}, nil, "BLOCKPROBE_SHARDS"},
 		{"not RFC 3339", nil, []string{"--start-at", "tomorrow"}, "--start-at"},

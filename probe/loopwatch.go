@@ -32,9 +32,11 @@ type LoopWatch struct {
 	Polls, Failures int
 	Lost            string
 	// Stalls overlap the run; their StartMs counts from its start. Missed
-	// counts stalls the agent's ring let go before a poll could read them.
-	Stalls []Stall
-	Missed int
+	// counts stalls the agent's ring let go before a poll could read them,
+	// Unkept those read when maxStallsKept were kept already: stalls with
+	// no details, but stalls.
+	Stalls         []Stall
+	Missed, Unkept int
 	// Lag of the loop's heartbeat during the run, from the agent's
 	// histograms (bucket bounds, so within one bucket, ~26%); Heartbeats
 	// counts the heartbeats behind them, zero when the agent gave none.
@@ -76,43 +78,57 @@ type loopWatcher struct {
 	first   *LoopDoc
 	last    *LoopDoc
 	stalls  map[stallKey]Stall // by start, the latest version read
+	unkept  map[stallKey]bool  // stalls counted in Unkept that the agent still lists
 	rtt     time.Duration      // the quickest round trip so far
-	stop    chan struct{}
+	cancel  context.CancelFunc // ends the polls, and cuts short one in flight
 	stopped chan struct{}
 }
+
+// loopReadTimeout bounds one read of an agent. The polls run beside the
+// run and one in flight is cut short when it ends, so a hung agent costs
+// the run its last read, no more.
+const loopReadTimeout = 2 * time.Second
 
 type stallKey struct {
 	startUS int64
 	handler string
 }
 
-// watchLoop reads the agent at url now, then every interval until finish.
+// watchLoop reads the agent at url from now, then every interval until
+// finish, from a goroutine of its own: a slow agent does not hold up the
+// run's start.
 func watchLoop(url string, start time.Time, every time.Duration) *loopWatcher {
+	ctx, cancel := context.WithCancel(context.Background())
 	lw := &loopWatcher{
-		url:     url,
-		client:  &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}},
+		url: url,
+		client: &http.Client{Timeout: loopReadTimeout, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1},
+			CheckRedirect: noRedirect},
 		start:   start,
 		stalls:  map[stallKey]Stall{},
 		rtt:     math.MaxInt64,
-		stop:    make(chan struct{}),
+		cancel:  cancel,
 		stopped: make(chan struct{}),
 	}
 	lw.w.URL, lw.w.Every = RedactURLs(url), every
-	lw.poll()
-	go lw.loop(every)
+	go lw.loop(ctx, every)
 	return lw
 }
 
-func (lw *loopWatcher) loop(every time.Duration) {
+func (lw *loopWatcher) loop(ctx context.Context, every time.Duration) {
 	defer close(lw.stopped)
-	tick.While(lw.stop, every, func() bool { lw.poll(); return true })
+	lw.poll(ctx)
+	tick.While(ctx.Done(), every, func() bool { lw.poll(ctx); return true })
 }
 
-// poll reads the agent once and folds what it said in.
-func (lw *loopWatcher) poll() {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+// poll reads the agent once and folds what it said in; a read that the
+// end of the run (ctx) cut short says nothing.
+func (lw *loopWatcher) poll(ctx context.Context) {
+	read, cancel := context.WithTimeout(ctx, loopReadTimeout)
 	defer cancel()
-	doc, sent, back, err := readLoopDoc(ctx, lw.client, lw.url)
+	doc, sent, back, err := readLoopDoc(read, lw.client, lw.url)
+	if ctx.Err() != nil {
+		return
+	}
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	if err != nil {
@@ -138,18 +154,25 @@ func (lw *loopWatcher) poll() {
 		newer := doc.StallsTotal - lw.last.StallsTotal
 		fresh := 0
 		for _, s := range doc.Stalls {
-			if _, ok := lw.stalls[keyOf(s)]; !ok {
+			if _, kept := lw.stalls[keyOf(s)]; !kept && !lw.unkept[keyOf(s)] {
 				fresh++
 			}
 		}
 		lw.w.Missed += max(0, newer-fresh)
 	}
+	unkept := map[stallKey]bool{}
 	for _, s := range doc.Stalls {
-		if len(lw.stalls) < maxStallsKept || lw.stalls[keyOf(s)].Handler != "" {
-			lw.stalls[keyOf(s)] = s
+		k := keyOf(s)
+		if _, kept := lw.stalls[k]; kept || len(lw.stalls) < maxStallsKept {
+			lw.stalls[k] = s
+			continue
 		}
+		if !lw.unkept[k] {
+			lw.w.Unkept++
+		}
+		unkept[k] = true // remembered while listed, so counted once
 	}
-	lw.last = &doc
+	lw.unkept, lw.last = unkept, &doc
 }
 
 func keyOf(s Stall) stallKey {
@@ -161,9 +184,9 @@ func epochMs(t time.Time) float64 { return float64(t.UnixNano()) / 1e6 }
 // finish reads the agent a last time, stops polling and returns what it
 // said of the run, which lasted elapsed.
 func (lw *loopWatcher) finish(elapsed time.Duration) *LoopWatch {
-	close(lw.stop)
+	lw.cancel()
 	<-lw.stopped
-	lw.poll()
+	lw.poll(context.Background())
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	w := lw.w

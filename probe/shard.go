@@ -49,8 +49,8 @@ func ParseShard(v string) (Shard, error) {
 		return Shard{}, fmt.Errorf("%q: want I/N, such as 0/3 (shard I of N, from 0)", v)
 	}
 	s := Shard{Index: index, Count: count}
-	if count == 0 {
-		return Shard{}, fmt.Errorf("%s: the number of shards must be from 1 to %d, got 0", s, MaxShards)
+	if count == 0 { // s would print as no shard at all
+		return Shard{}, fmt.Errorf("%s/%s: the number of shards must be from 1 to %d, got 0", i, n, MaxShards)
 	}
 	return s, s.check()
 }

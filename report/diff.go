@@ -29,7 +29,23 @@ const (
 	LatencyFigure FigureKind = iota // milliseconds, judged with tolerance and floor
 	CountFigure                     // errors, any increase is a regression
 	VerdictFigure                   // 1 for starved, turning starved is a regression
+	StatusFigure                    // the run's status by its rank in statusRanks, worse is a regression
 )
+
+// statusRanks order the statuses from the best: a run that failed is the
+// worst news a diff can bring. A run that failed only its own --expect was
+// measured well, and ranks as ok: its figures are compared.
+var statusRanks = []Status{StatusOK, StatusInterrupted, StatusInconclusive, StatusFailed}
+
+// statusRank is r's rank in statusRanks.
+func statusRank(r *Report) float64 {
+	for i, s := range statusRanks {
+		if r.Status == s && (s != StatusFailed || len(r.Unmet) == 0) {
+			return float64(i)
+		}
+	}
+	return 0 // a report of an older blockprobe, without a status
+}
 
 // Kind is the kind of c's figure.
 func (c Change) Kind() FigureKind { return kindOf(c.Figure) }
@@ -66,9 +82,16 @@ func statisticFigures(fs []figure) []diffFigure {
 	return out
 }
 
+// statusFigure is the figure Diff adds for a run whose status changed: a
+// run that failed has no healthy figures, whatever they show.
+const statusFigure = "status"
+
 // kindOf is the kind of the named figure; a name Diff does not know is a
 // latency.
 func kindOf(figure string) FigureKind {
+	if figure == statusFigure {
+		return StatusFigure
+	}
 	for _, f := range diffFigures {
 		if f.name == figure {
 			return f.kind
@@ -88,7 +111,9 @@ func kindOf(figure string) FigureKind {
 // fraction: 0.1 for 10%) of its old value and by more than floorMs, below
 // which changes are loopback noise; one with no answered requests on either
 // side (0) is not judged. Any increase in errors is a regression, and so is
-// a verdict that turned to starved. Improvements never are.
+// a verdict that turned to starved. A run whose status changed gets one
+// more figure, "status", a regression when it got worse (ok to failed).
+// Improvements never are.
 func Diff(oldRuns, newRuns []*Report, tolerance float64, floorMs float64) ([]Change, []string) {
 	tolerance, floorMs = math.Max(tolerance, 0), math.Max(floorMs, 0)
 	pending := map[string][]*Report{} // the new runs not yet matched, by name
@@ -110,6 +135,10 @@ func Diff(oldRuns, newRuns []*Report, tolerance float64, floorMs float64) ([]Cha
 			c.DeltaPct = deltaPct(c.Old, c.New)
 			c.Regression = isRegression(f.kind, c.Old, c.New, tolerance, floorMs)
 			changes = append(changes, c)
+		}
+		if before, after := statusRank(o), statusRank(n); before != after {
+			changes = append(changes, Change{Run: name, Figure: statusFigure, Old: before, New: after, DeltaPct: deltaPct(before, after),
+				Regression: after > before, Tolerance: tolerance, FloorMs: floorMs})
 		}
 	}
 	for _, r := range newRuns {
@@ -134,7 +163,7 @@ func deltaPct(before, after float64) float64 {
 
 func isRegression(kind FigureKind, before, after, tolerance, floorMs float64) bool {
 	switch kind {
-	case CountFigure, VerdictFigure:
+	case CountFigure, VerdictFigure, StatusFigure:
 		return after > before
 	default:
 		worse := after - before

@@ -84,6 +84,8 @@ func diffValue(kind FigureKind, v float64) string {
 		return "STARVED"
 	case kind == VerdictFigure:
 		return "not starved"
+	case kind == StatusFigure:
+		return string(statusRanks[int(v)])
 	case v == 0:
 		return NoFigure // nothing answered
 	default:
@@ -103,7 +105,11 @@ func diffChange(kind FigureKind, c Change) string {
 		return d
 	case kind == VerdictFigure && c.New != c.Old:
 		return "flipped"
-	case kind == VerdictFigure:
+	case kind == StatusFigure && c.New > c.Old:
+		return "worse"
+	case kind == StatusFigure && c.New < c.Old:
+		return "better"
+	case kind == VerdictFigure || kind == StatusFigure:
 		return ""
 	case c.Old == 0 || c.New == 0:
 		return "" // nothing to compare

@@ -47,6 +47,9 @@ func Merge(srcs []Source) (*Report, error) {
 	if err := sameScenario(srcs); err != nil {
 		return nil, err
 	}
+	if err := oneDay(srcs); err != nil {
+		return nil, err
+	}
 	missing, err := checkShards(srcs)
 	if err != nil {
 		return nil, err
@@ -68,8 +71,39 @@ func Merge(srcs []Source) (*Report, error) {
 	out.Verdict = m.judge(out.Endpoints.Main.Baseline, out.Endpoints.Main.Loaded, out.Endpoints.Complex.Loaded,
 		out.GeneratorLagP99Ms, func(r *Report) Verdict { return r.Verdict })
 	out.settle()
+	m.worstPart(&out)
 	out.Explanation = Explain(&out)
 	return &out, nil
+}
+
+// worstPart makes out, settled on the merged figures, no healthier than
+// its parts: a shard that could not reach the target adds nothing to the
+// figures, so they would look like a healthy run of the others. A part
+// that failed (beyond its own --expect, which the merged run is held to
+// afresh) or could not be judged gives out its status, and out's verdict
+// is withdrawn as a failed run's is.
+func (m *merger) worstPart(out *Report) {
+	if out.Status != StatusOK {
+		return
+	}
+	for _, worst := range []Status{StatusFailed, StatusInconclusive} {
+		for _, s := range m.srcs {
+			if r := s.Report; r.Status == worst && len(r.Unmet) == 0 {
+				out.Status, out.StatusReason = worst, fmt.Sprintf("%s (%s): %s", partName(r), s.Name, r.StatusReason)
+				out.Verdict.Conclusive, out.Verdict.Reason = false, out.StatusReason
+				out.Verdict.Summary = VerdictLine(out.Verdict)
+				return
+			}
+		}
+	}
+}
+
+// partName names a merged report: "shard 1/3", or "report".
+func partName(r *Report) string {
+	if r.Config.Shard != "" {
+		return "shard " + r.Config.Shard
+	}
+	return "report"
 }
 
 // merger holds the reports being merged and where each sits on the merged

@@ -169,3 +169,49 @@ func TestMergeRefusesWhatIsNotOneRun(t *testing.T) {
 		}
 	})
 }
+
+// A merged run is never healthier than its parts: a shard that could not
+// reach the target, or whose figures could not be judged, fails the merge
+// however well the other shards did.
+func TestMergeKeepsAPartsFailure(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	start := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	ok := mergeRun(t, "0/2", start, latencies(rng, 20, 200*time.Microsecond), latencies(rng, 30, time.Millisecond), latencies(rng, 2, time.Second))
+	if ok.Status != report.StatusOK {
+		t.Fatalf("the healthy shard: %s %s", ok.Status, ok.StatusReason)
+	}
+	cfg := ok.Config
+	cfg.Shard = "1/2"
+	down := report.Unmeasured(report.Meta{Mode: ok.Mode, Target: ok.Target, Config: cfg}, "target unreachable: GET http://127.0.0.1:8888/: refused")
+	down.Started = start.Add(time.Millisecond)
+	merged, err := report.Merge([]report.Source{{Name: "s0.json", Report: ok}, {Name: "s1.json", Report: down}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Status != report.StatusFailed || !strings.Contains(merged.StatusReason, "s1.json") || merged.Verdict.Conclusive {
+		t.Errorf("merged: %s %q, verdict %+v: want failed, naming s1.json, without a verdict", merged.Status, merged.StatusReason, merged.Verdict)
+	}
+	if h := report.Headline(merged); !strings.HasPrefix(h, "FAILED: ") {
+		t.Errorf("headline %q", h)
+	}
+}
+
+// Reports that began years apart (a generator whose clock was reset to
+// 1970, a hand-edited start) are not one run: their merge would put its
+// requests beyond any time a report holds, and could not be read back.
+func TestMergeRefusesRunsDaysApart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	start := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	run := func(at time.Time) *report.Report {
+		return mergeRun(t, "", at, latencies(rng, 20, 200*time.Microsecond), latencies(rng, 30, time.Millisecond), latencies(rng, 2, time.Second))
+	}
+	for _, apart := range []time.Time{start.Add(25 * time.Hour), time.Unix(0, 0), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		_, err := report.Merge([]report.Source{{Name: "a.json", Report: run(start)}, {Name: "b.json", Report: run(apart)}})
+		if !errors.Is(err, report.ErrCannotMerge) || !strings.Contains(err.Error(), "apart") {
+			t.Errorf("started %s and %s: %v, want them refused as not one run", start, apart, err)
+		}
+	}
+	if _, err := report.Merge([]report.Source{{Name: "a.json", Report: run(start)}, {Name: "b.json", Report: run(start.Add(time.Hour))}}); err != nil {
+		t.Errorf("an hour apart (a CI matrix): %v", err)
+	}
+}

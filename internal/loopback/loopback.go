@@ -1,6 +1,7 @@
 // Package loopback is what the tests of several packages need to talk HTTP
 // over 127.0.0.1: an address nothing listens on, a server that answers
-// everything at once, and a timed GET. Only tests import it.
+// everything at once, one that answers a body of the test's, and a timed
+// GET. Only tests import it.
 package loopback
 
 import (
@@ -30,6 +31,16 @@ func ClosedURL(t testing.TB) string {
 func Answering(t testing.TB) string {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// Serving starts a server that answers every request with the body that
+// body returns then (a loop agent's document, say), closed at the end of
+// the test, and returns its URL.
+func Serving(t testing.TB, body func() string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, body()) }))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
