@@ -319,6 +319,7 @@ func (m *merger) shards(out *Report) {
 			Probes:            r.Endpoints.Main.Loaded.Count,
 			Complex:           r.Endpoints.Complex.Loaded.Count,
 			Verdict:           r.Verdict,
+			Status:            r.Status,
 		})
 	}
 }

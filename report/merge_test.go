@@ -10,6 +10,7 @@ import (
 
 	"github.com/blockprobe/blockprobe/probe"
 	"github.com/blockprobe/blockprobe/report"
+	"github.com/blockprobe/blockprobe/report/internal/fixture"
 )
 
 // lognormal latencies, from tens of microseconds to seconds, as a run of
@@ -193,6 +194,27 @@ func TestMergeKeepsAPartsFailure(t *testing.T) {
 	}
 	if h := report.Headline(merged); !strings.HasPrefix(h, "FAILED: ") {
 		t.Errorf("headline %q", h)
+	}
+	// Its own row says so too, not "inconclusive".
+	_, _, rows := report.ShardTable(merged)
+	if len(rows) != 2 || rows[0][len(rows[0])-1] == "FAILED" || rows[1][len(rows[1])-1] != "FAILED" {
+		t.Errorf("shard rows %q: want the unreachable shard's own word FAILED", rows)
+	}
+}
+
+// A run that was told --start-at and got there late says so; without
+// --shard it is "this run", not a shard with no name.
+func TestLateLine(t *testing.T) {
+	r := fixture.Report(t, "blocking_starved")
+	if got := report.LateLine(r); got != "" {
+		t.Errorf("on time: %q", got)
+	}
+	r.StartLateMs, r.Config.StartAt = 12, "2026-05-01T12:00:00Z"
+	for shard, want := range map[string]string{"": "this run started its load 12", "2/3": "shard 2/3 started its load 12"} {
+		r.Config.Shard = shard
+		if got := report.LateLine(r); !strings.HasPrefix(got, want) {
+			t.Errorf("shard %q: %q, want it to begin %q", shard, got, want)
+		}
 	}
 }
 

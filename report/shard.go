@@ -31,6 +31,8 @@ type ShardRun struct {
 	Complex           int     `json:"complex"`
 	// Verdict is its own verdict: of its probes alone.
 	Verdict Verdict `json:"verdict"`
+	// Status is its own status (a merged report takes the worst).
+	Status Status `json:"status,omitempty"`
 }
 
 // ShardTitle heads the table of the reports a merged report was made of.
@@ -54,9 +56,18 @@ func ShardTable(r *Report) (header []string, right []bool, rows [][]string) {
 			late = FormatMs(s.StartLateMs)
 		}
 		rows = append(rows, []string{shard, s.Source, strconv.Itoa(s.Baseline), strconv.Itoa(s.Probes), strconv.Itoa(s.Complex),
-			signedMs(s.StartOffsetMs), late, FormatMs(s.GeneratorLagP99Ms), VerdictWord(s.Verdict)})
+			signedMs(s.StartOffsetMs), late, FormatMs(s.GeneratorLagP99Ms), s.word()})
 	}
 	return header, right, rows
+}
+
+// word is the shard's own outcome in a word: "FAILED" for a shard that
+// failed, else its verdict's (a failed shard has no verdict to show).
+func (s ShardRun) word() string {
+	if s.Status == StatusFailed {
+		return "FAILED"
+	}
+	return VerdictWord(s.Verdict)
 }
 
 // configShard is the shard a report's config names; the zero Shard for a
@@ -75,8 +86,12 @@ func LateLine(r *Report) string {
 	if r.StartLateMs <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("shard %s started its load %s after --start-at %s: the probes and load due before then were not sent",
-		r.Config.Shard, FormatMs(r.StartLateMs), r.Config.StartAt)
+	who := "this run"
+	if r.Config.Shard != "" {
+		who = "shard " + r.Config.Shard
+	}
+	return fmt.Sprintf("%s started its load %s after --start-at %s: the probes and load due before then were not sent",
+		who, FormatMs(r.StartLateMs), r.Config.StartAt)
 }
 
 // shardNotes are the notes of the report of one shard.
