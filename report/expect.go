@@ -79,8 +79,8 @@ func parseExpectation(raw string, runs []string) (Expectation, error) {
 			e.Value = float64(d) / float64(time.Millisecond)
 		default:
 			n, err := strconv.ParseFloat(value, 64)
-			if err != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
-				return bad("%q is not a count", value)
+			if err != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) || n != math.Trunc(n) {
+				return bad("%q is not a count (a whole number)", value)
 			}
 			e.Value = n
 		}

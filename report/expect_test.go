@@ -39,6 +39,7 @@ func TestParseExpectations(t *testing.T) {
 		{"a negative latency is always exceeded", "main.loaded.p99>-5ms", report.Expectation{}, "always holds"},
 		{"at least zero always holds", "complex.loaded.errors>=0", report.Expectation{}, "always holds"},
 		{"NaN is not a count", "main.loaded.count==NaN", report.Expectation{}, "not a count"},
+		{"a count is a whole number", "loop.stalls==1.5", report.Expectation{}, "not a count (a whole number)"},
 		{"zero errors may hold", "main.loaded.errors<=0", report.Expectation{Endpoint: "main", Phase: "loaded", Stat: "errors", Op: "<=", Value: 0}, ""},
 	}
 	for _, tc := range cases {

@@ -73,6 +73,9 @@ func (st Statistic) OfLoop(l *Loop) (float64, string) {
 		return 0, "no loop figures (an external target without a loop agent)"
 	case !l.Answered():
 		return 0, "no loop figures (the loop agent never answered)"
+	case l.Lost != "":
+		// What it did not say of the run's end could be its worst stall.
+		return 0, "no complete loop figures (" + l.Lost + ")"
 	case st.count && l.Source == "":
 		return 0, "no stall count (the report predates it)"
 	case strings.HasPrefix(st.Name, "lag_") && l.Agent != nil && l.Agent.Heartbeats == 0:

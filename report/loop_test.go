@@ -23,6 +23,8 @@ func TestLoopExpectations(t *testing.T) {
 	blind := fixture.Report(t, "external_agent") // no lag, and no stall named
 	blind.Loop.Agent.Heartbeats, blind.Loop.Stalls, blind.Loop.StallsOver, blind.Loop.SlowestCallbackMs = 0, nil, 0, 0
 	old := fixture.Report(t, "blocking_starved") // written before stalls were counted
+	lost := fixture.Report(t, "external_agent")
+	lost.Loop.Lost = "the agent stopped answering 2.5s into the run: connection refused"
 	cases := []struct {
 		name, raw string
 		r         *report.Report
@@ -43,6 +45,7 @@ func TestLoopExpectations(t *testing.T) {
 		{"an agent that never answered", "loop.lag_p99<1s", silent, false, "nothing: no loop figures (the loop agent never answered)"},
 		{"an agent without lag", "loop.lag_p99<1s", noLag, false, "nothing: no lag figures"},
 		{"but with its stalls", "loop.slowest_stall>1s", noLag, true, "5.00s"},
+		{"an agent lost before the end passes no bound", "loop.lag_p50<=1ms", lost, false, "nothing: no complete loop figures (the agent stopped answering 2.5s"},
 		{"an agent that saw nothing passes no bound", "loop.slowest_stall<100ms", blind, false, "nothing: no stall figures"},
 		{"an old report has no stall count", "loop.stalls==0", old, false, "nothing: no stall count"},
 		{"but its slowest callback", "loop.slowest_stall>1s", old, true, "5.00s"},
