@@ -67,7 +67,7 @@ func (m *measurement) once(ctx context.Context, s subject) (*report.Report, erro
 	if s.external() && opts.LoopStatsURL == "" {
 		// Without --loop-stats, a server may serve its agent's document
 		// itself (as the embedded target does): one short try.
-		if probe.FindLoopAgent(ctx, base+target.DebugPath) == nil {
+		if probe.FindLoopAgent(ctx, base+target.DebugPath, opts.Insecure) == nil {
 			opts.LoopStatsURL = base + target.DebugPath
 		}
 	}

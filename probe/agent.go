@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -166,14 +167,23 @@ var ErrNoAgent = errors.New("no loop agent answered")
 
 // FindLoopAgent asks url once, briefly, whether a loop agent (or the
 // embedded target) answers there, and returns nil when one does.
-func FindLoopAgent(ctx context.Context, url string) error {
+func FindLoopAgent(ctx context.Context, url string, insecure bool) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, CheckRedirect: noRedirect}
-	if _, _, _, err := readLoopDoc(ctx, client, url); err != nil {
+	if _, _, _, err := readLoopDoc(ctx, agentClient(insecure, false), url); err != nil {
 		return fmt.Errorf("%w at %s: %v", ErrNoAgent, RedactURLs(url), err)
 	}
 	return nil
+}
+
+// agentClient is the client that reads a loop agent: at the URL it was
+// given and no other (no proxy, no redirect), one connection kept alive for
+// polls, and an https agent's certificate checked unless insecure, as the
+// target's is.
+func agentClient(insecure, keepAlive bool) *http.Client {
+	tr := &http.Transport{Proxy: nil, DisableKeepAlives: !keepAlive, MaxIdleConnsPerHost: 1,
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: insecure}} //nolint:gosec // the user asked, for self-signed test servers
+	return &http.Client{Timeout: loopReadTimeout, Transport: tr, CheckRedirect: noRedirect}
 }
 
 // loopDocWire is a LoopDoc as it is read: its stalls and their frames are

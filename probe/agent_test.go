@@ -132,7 +132,7 @@ func TestLoopWatchFollowsNoRedirect(t *testing.T) {
 	if res.Loop == nil || !strings.Contains(res.Loop.Lost, "redirect to "+other.URL) {
 		t.Errorf("loop %+v: want the redirect named", res.Loop)
 	}
-	if err := FindLoopAgent(context.Background(), o.LoopStatsURL); err == nil || elsewhere.polls.Load() != 0 {
+	if err := FindLoopAgent(context.Background(), o.LoopStatsURL, false); err == nil || elsewhere.polls.Load() != 0 {
 		t.Errorf("FindLoopAgent: %v, %d polls elsewhere: want no agent found there", err, elsewhere.polls.Load())
 	}
 }
@@ -182,5 +182,27 @@ func TestLoopWatchCountsStallsPastWhatItKeeps(t *testing.T) {
 	// The first answer's stalls precede the run (it is read as it starts).
 	if counted := len(w.Stalls) + w.Missed + w.Unkept; counted < total-agent.perPoll || counted > total {
 		t.Errorf("%d stalls counted (%d kept, %d missed, %d unkept), the agent made %d", counted, len(w.Stalls), w.Missed, w.Unkept, total)
+	}
+}
+
+// An https agent with a self-signed certificate is read with --insecure,
+// as the target is, and refused without it.
+func TestLoopAgentOverTLSHonoursInsecure(t *testing.T) {
+	base := startTarget(t, target.Config{Mode: target.Async, ComplexDelay: 50 * time.Millisecond})
+	agent := httptest.NewTLSServer(&fakeAgent{started: time.Now(), stallAt: time.Hour})
+	defer agent.Close()
+	for _, insecure := range []bool{false, true} {
+		if err := FindLoopAgent(context.Background(), agent.URL+"/debug/loop", insecure); (err == nil) != insecure {
+			t.Errorf("insecure %v: FindLoopAgent = %v", insecure, err)
+		}
+		o := options(base, 200*time.Millisecond)
+		o.LoopStatsURL, o.Insecure = agent.URL+"/debug/loop", insecure
+		res, err := Run(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if answered := res.Loop != nil && res.Loop.Polls > 0; answered != insecure {
+			t.Errorf("insecure %v: loop %+v", insecure, res.Loop)
+		}
 	}
 }

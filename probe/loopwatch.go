@@ -96,13 +96,12 @@ type stallKey struct {
 
 // watchLoop reads the agent at url from now, then every interval until
 // finish, from a goroutine of its own: a slow agent does not hold up the
-// run's start.
-func watchLoop(url string, start time.Time, every time.Duration) *loopWatcher {
+// run's start. An https agent's certificate is checked unless insecure.
+func watchLoop(url string, start time.Time, every time.Duration, insecure bool) *loopWatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	lw := &loopWatcher{
-		url: url,
-		client: &http.Client{Timeout: loopReadTimeout, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1},
-			CheckRedirect: noRedirect},
+		url:     url,
+		client:  agentClient(insecure, true),
 		start:   start,
 		stalls:  map[stallKey]Stall{},
 		rtt:     math.MaxInt64,

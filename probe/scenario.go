@@ -67,7 +67,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	var watch *loopWatcher
 	if o.LoopStatsURL != "" {
-		watch = watchLoop(o.LoopStatsURL, r.start, o.LoopPoll)
+		watch = watchLoop(o.LoopStatsURL, r.start, o.LoopPoll, o.Insecure)
 	}
 	if err := r.warmUp(ctx); err != nil {
 		if watch != nil {
