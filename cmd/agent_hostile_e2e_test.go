@@ -2,12 +2,10 @@ package cmd_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/blockprobe/blockprobe/internal/loopback"
 )
@@ -16,21 +14,8 @@ import (
 // ends with its report, what reaches the terminal is printable, and the
 // report it writes can be read back.
 
-// hostileAgent serves a loop document whose members beyond the format's
-// first are extra (JSON members, each starting with a comma); %[1]f in
-// extra is the agent's clock now, in ms since the epoch, minus 200ms.
-func hostileAgent(t *testing.T, extra string) string {
-	t.Helper()
-	return loopback.Serving(t, func() string {
-		now := float64(time.Now().UnixNano()) / 1e6
-		members := extra
-		if strings.Contains(extra, "%[1]") {
-			members = fmt.Sprintf(extra, now-200)
-		}
-		return fmt.Sprintf(`{"format":"blockprobe-loop/1","source":"agent-test","runtime":"test","pid":1,"now_ms":%f,"threshold_ms":20`, now) +
-			members + "}"
-	}) + "/debug/loop"
-}
+// hostileAgent serves a loop document as an agent might (loopback.LoopAgent).
+var hostileAgent = loopback.LoopAgent
 
 // runUnderAgent runs blockprobe against a target that answers at once,
 // with the loop agent at agent, writing the JSON report to a file; it

@@ -17,15 +17,6 @@ import (
 	"github.com/blockprobe/blockprobe/target"
 )
 
-// serveLoopDoc serves the loop document body, with members beyond the
-// format's first, in extra.
-func serveLoopDoc(t *testing.T, extra string) string {
-	t.Helper()
-	return loopback.Serving(t, func() string {
-		return fmt.Sprintf(`{"format":%q,"now_ms":%d,"threshold_ms":20%s}`, LoopFormat, time.Now().UnixMilli(), extra)
-	})
-}
-
 // What an agent's answer costs blockprobe is bounded by what it keeps, not
 // by what the agent sends: a 4 MiB answer of "{}"s is a million stalls.
 func TestReadLoopDocBoundsWhatItKeeps(t *testing.T) {
@@ -38,7 +29,7 @@ func TestReadLoopDocBoundsWhatItKeeps(t *testing.T) {
 		{"a handler of megabytes", `,"stalls":[{"start_ms":1,"handler":"` + big + `"}]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			url := serveLoopDoc(t, tc.extra)
+			url := loopback.LoopAgent(t, tc.extra)
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)

@@ -5,12 +5,16 @@
 package loopback
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 )
 
 // ClosedURL is an http URL on 127.0.0.1 whose port nothing listens on: it
@@ -61,4 +65,21 @@ func Get(t testing.TB, c *http.Client, url string) (int, string, time.Duration) 
 		t.Errorf("GET %s: reading body: %v", url, err)
 	}
 	return resp.StatusCode, string(b), time.Since(start)
+}
+
+// LoopAgent serves a loop document (blockprobe-loop/1) as a loop agent
+// would, whatever its members beyond the format's first: extra, JSON
+// members each starting with a comma, in which %[1]f is the agent's clock
+// now, in ms since the epoch, minus 200ms. It returns the document's URL.
+func LoopAgent(t testing.TB, extra string) string {
+	t.Helper()
+	return Serving(t, func() string {
+		now := float64(time.Now().UnixNano()) / 1e6
+		members := extra
+		if strings.Contains(extra, "%[1]") {
+			members = fmt.Sprintf(extra, now-200)
+		}
+		return fmt.Sprintf(`{"format":%q,"source":"agent-test","runtime":"test","pid":1,"now_ms":%f,"threshold_ms":20`, loopdoc.Format, now) +
+			members + "}"
+	}) + "/debug/loop"
 }
