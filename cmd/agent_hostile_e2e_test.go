@@ -2,7 +2,6 @@ package cmd_test
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,10 +72,7 @@ func TestAgentAbsurdNumbersLeaveAReadableReport(t *testing.T) {
 			if again.code != 0 {
 				t.Fatalf("report of the run's own report exits %d: %s", again.code, again.stderr)
 			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := readFile(t, path)
 			var r struct {
 				Loop *struct {
 					Lost string `json:"lost"`
@@ -100,10 +96,7 @@ func TestAgentHugeTextIsClipped(t *testing.T) {
 	if run.code != 0 || again.code != 0 {
 		t.Fatalf("run exits %d, report of it %d: %s%s", run.code, again.code, run.stderr, again.stderr)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readFile(t, path)
 	if long := strings.Repeat("H", 2048); strings.Contains(string(b), long) || strings.Contains(run.stdout, long) {
 		t.Errorf("the report keeps the handler's megabytes")
 	}

@@ -47,10 +47,7 @@ func TestCompareFormats(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
 	}
-	b, err := os.ReadFile(jsonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readFile(t, jsonPath)
 	var doc struct {
 		Runs []report `json:"runs"`
 	}

@@ -51,10 +51,7 @@ func TestFailedRunSaysSoInEveryFormat(t *testing.T) {
 	if res.code != bp.ExitTarget || !strings.Contains(res.stderr, "FAILED: none of") {
 		t.Fatalf("exit %d, want %d, and stderr to say FAILED: %s", res.code, bp.ExitTarget, res.stderr)
 	}
-	b, err := os.ReadFile(saved)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readFile(t, saved)
 	var doc struct {
 		Status       string
 		StatusReason string `json:"status_reason"`

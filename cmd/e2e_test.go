@@ -3,7 +3,6 @@ package cmd_test
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -172,13 +171,17 @@ type stats struct {
 	Max   float64 `json:"max_ms"`
 }
 
-func decode(t *testing.T, s string) report {
+// decode is the JSON report s.
+func decode(t *testing.T, s string) report { t.Helper(); return decodeAs[report](t, s) }
+
+// readFile is the file at path, which the test cannot go on without.
+func readFile(t *testing.T, path string) []byte {
 	t.Helper()
-	var r report
-	if err := json.Unmarshal([]byte(s), &r); err != nil {
-		t.Fatalf("stdout is not one JSON report: %v\n%s", err, s)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return r
+	return b
 }
 
 func TestRunEachModeAsJSON(t *testing.T) {
@@ -252,10 +255,7 @@ func TestRunOutputFile(t *testing.T) {
 	if res.stdout != "" {
 		t.Errorf("stdout should be empty with --output, got %q", res.stdout)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readFile(t, path)
 	if r := decode(t, string(b)); r.Verdict.Starved {
 		t.Errorf("async run in %s judged starved", path)
 	}

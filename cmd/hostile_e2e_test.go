@@ -31,10 +31,7 @@ func TestSecretsStayOutOfEveryOutput(t *testing.T) {
 	}
 	outputs := map[string]string{"run's stdout": res.stdout, "run's stderr": res.stderr}
 	for _, name := range []string{"r.json", "r.ndjson"} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := readFile(t, filepath.Join(dir, name))
 		outputs[name] = string(b)
 	}
 	for _, format := range []string{"text", "markdown", "html", "csv", "gobench"} {

@@ -73,10 +73,7 @@ func (b repeatByte) Read(p []byte) (int, error) {
 // results stream with an endless line.
 func TestReportAndDiffReadBoundedInput(t *testing.T) {
 	const gb = 1 << 30
-	header, err := os.ReadFile(inputFile("run.ndjson"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	header := readFile(t, inputFile("run.ndjson"))
 	firstLine := string(header[:bytes.IndexByte(header, '\n')+1])
 	tests := []struct {
 		name    string

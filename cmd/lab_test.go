@@ -470,10 +470,7 @@ type labRun struct {
 }
 
 func TestLab(t *testing.T) {
-	text, err := os.ReadFile("../LAB.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	text := readFile(t, "../LAB.md")
 	blocks, exercises, err := parseLab(string(text))
 	if err != nil {
 		t.Fatal(err)
@@ -488,10 +485,7 @@ func TestLab(t *testing.T) {
 // marked "sh lab" (the commands a reader is told to run) run with the
 // lab's shortened delays, and the check beside each must hold.
 func TestREADME(t *testing.T) {
-	text, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	text := readFile(t, "../README.md")
 	blocks, _, err := parseMarked("README.md", string(text), false)
 	if err != nil {
 		t.Fatal(err)

@@ -152,10 +152,7 @@ func TestLoopAgentsNameTheCulprit(t *testing.T) {
 				if res.code != 1 || !strings.Contains(res.stderr, "expected loop.slowest_stall<100ms, measured") || strings.Contains(res.stderr, "expected starved") {
 					t.Fatalf("exit %d, want 1 for the loop expectation alone; stderr %s", res.code, res.stderr)
 				}
-				data, err := os.ReadFile(saved)
-				if err != nil {
-					t.Fatal(err)
-				}
+				data := readFile(t, saved)
 				l := loopOfJSON(t, string(data))
 				if l.Source != "agent" || l.Agent == nil || l.Agent.Pid == 0 || l.Agent.Polls == 0 || l.Lost != "" {
 					t.Errorf("loop source %q, agent %+v, lost %q", l.Source, l.Agent, l.Lost)

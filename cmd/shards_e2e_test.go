@@ -71,10 +71,7 @@ func TestShardsMergeIntoTheRun(t *testing.T) {
 
 	var shards []report
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := readFile(t, f)
 		shards = append(shards, decode(t, string(data)))
 	}
 	sum := func(f func(r report) int) (n int) {
