@@ -20,12 +20,11 @@ const wakeLatency = 50 * time.Microsecond
 // lostPerWaiter is, for each thread waiting, how likely a short release is
 // lost to it: drop_gil signals a waiter before the I/O call, and nothing in
 // ceval_gil.c lets the releaser win; it usually wins only because the woken
-// thread is slower to run than the call is to return. The more threads
-// wait, the likelier one of them is already running (its own switch
-// interval ended, the OS scheduled it) when the lock comes free.
-// Measured on CPython 3.11 (bench/FIDELITY-GIL.md): a thread making short
-// releases between bits of Python beside 1, 2, 3 and 5 computing threads
-// loses about 1%, 3%, 8% and 10% of them.
+// thread is slower to run than the call is to return, and each further
+// waiter is one more thread that may be running when the lock comes free.
+// Measured on CPython 3.11 with bench/gil-short-release.py: beside 1, 2, 3
+// and 5 computing threads a loop thread loses about 1%, 3%, 8% and 10% of
+// its short releases (medians over runs that vary 2x; bench/FIDELITY-GIL.md).
 const lostPerWaiter = 0.025
 
 // lostShortRelease is how likely a short release is lost with n threads
