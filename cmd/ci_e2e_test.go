@@ -45,9 +45,9 @@ func TestCIRecipeScript(t *testing.T) {
 
 // serveInBackground starts `blockprobe serve` on a free port for the test
 // and returns its URL.
-func serveInBackground(t *testing.T, mode, delay string) string {
+func serveInBackground(t *testing.T, mode, delay string, flags ...string) string {
 	t.Helper()
-	_, out, errOut := start(t, "serve", "--mode", mode, "--addr", "127.0.0.1:0", "--complex-delay", delay)
+	_, out, errOut := start(t, append([]string{"serve", "--mode", mode, "--addr", "127.0.0.1:0", "--complex-delay", delay}, flags...)...)
 	return servedURL(t, out, errOut)
 }
 

@@ -38,9 +38,19 @@ func TestGILShortReleasesLostMoreWithMoreWaiters(t *testing.T) {
 					compute(time.Hour, g, quit)
 				})
 			}
-			time.Sleep(time.Millisecond)
+			// What is measured is a release with every thread waiting: on a
+			// busy host a thread that just computed may not be back in line
+			// yet, and a release then has fewer waiters to lose it to.
+			waiting := func() bool {
+				g.mu.Lock()
+				defer g.mu.Unlock()
+				return len(g.waiters) == tc.threads
+			}
 			lost := 0
 			for range tc.releases {
+				for deadline := time.Now().Add(time.Second); !waiting() && time.Now().Before(deadline); {
+					time.Sleep(50 * time.Microsecond)
+				}
 				start := time.Now()
 				g.release()
 				g.acquire(true)
