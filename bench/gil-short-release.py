@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How often CPython's loop thread loses the GIL across a short release.
 
-The calibration behind target/gil.go's lostPerWaiter (bench/FIDELITY-GIL.md).
+A measurement for the GIL model (bench/FIDELITY-GIL.md, "A recalibration tried and not kept").
 A "loop" thread waits 50 ms in sleep (its poller), then makes eight short
 releases, as Tornado does around the socket calls and polls of a request
 (epoll_wait(0), send, recv, recv that finds nothing), with ~30 µs of Python

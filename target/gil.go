@@ -1,7 +1,6 @@
 package target
 
 import (
-	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -17,29 +16,12 @@ const DefaultSwitchInterval = 5 * time.Millisecond
 // (accept, recv, send, a poll that need not wait).
 const wakeLatency = 50 * time.Microsecond
 
-// A short release is lost to the thread it wakes lostToWoken of the time,
-// and to each other waiting thread lostPerWaiter of the time: drop_gil
-// signals a waiter before the I/O call, and nothing in ceval_gil.c lets the
-// releaser win; it usually wins only because the woken thread is slower to
-// run than the call is to return, and each further waiter is one more
-// thread that may be running when the lock comes free. lostPerWaiter is
-// measured on CPython 3.11 with bench/gil-short-release.py (a thread making
-// short releases beside 1, 2, 3 and 5 computing threads loses about 1%, 3%,
-// 8% and 10% of them, 2%, 7% and 21% beside 1, 2 and 5 when another process
-// keeps a core busy). lostToWoken is calibrated on the one-thread rows of
-// bench/FIDELITY-GIL.md, whose p50 and p99 it matches: in the real server
-// the woken thread wins more often than in that measurement, which has no
-// client process sharing the cores and no send that wakes one.
-const (
-	lostToWoken   = 0.14
-	lostPerWaiter = 0.025
-)
-
-// lostShortRelease is how likely a short release is lost with n > 0
-// threads waiting for the lock.
-func lostShortRelease(n int) float64 {
-	return 1 - (1-lostToWoken)*math.Pow(1-lostPerWaiter, float64(n-1))
-}
+// shortReleaseLost is how often the woken waiter wins that race anyway:
+// drop_gil signals a waiter before the I/O call, and nothing in ceval_gil.c
+// lets the releaser win. Calibrated against Tornado on CPython 3.11
+// (bench/FIDELITY-GIL.md): a request then needs the lock back about 1.7
+// times beside one computing thread, and with five the loop falls behind.
+const shortReleaseLost = 0.25
 
 // GIL models CPython's global interpreter lock (the "new GIL" of Python 3.2
 // and later, Python/ceval_gil.c). Python code runs only while its thread
@@ -137,7 +119,7 @@ func (g *GIL) timedOut(w *gilWaiter) {
 
 // release gives the lock up. Asked to drop it, the holder hands it straight
 // to a waiter; otherwise it wakes one, which claims it after wakeLatency
-// unless someone has taken the lock by then, or, lostShortRelease of the
+// unless someone has taken the lock by then, or, shortReleaseLost of the
 // time, at once.
 func (g *GIL) release() {
 	g.mu.Lock()
@@ -146,7 +128,7 @@ func (g *GIL) release() {
 		g.handTo(g.pick())
 		return
 	}
-	if n := len(g.waiters); n > 0 && g.rng.Float64() < lostShortRelease(n) {
+	if len(g.waiters) > 0 && g.rng.Float64() < shortReleaseLost {
 		g.handTo(g.pick())
 		return
 	}
@@ -198,24 +180,6 @@ func (g *GIL) take() {
 	g.held = true
 	g.drop = make(chan struct{})
 	g.dropped = false
-}
-
-// ioCalls is the loop making n non-blocking socket calls (accept, recv,
-// send, epoll_ctl). CPython's socket and select modules release the lock
-// around each, so a request costs the loop a short release for each of its
-// calls, besides the one of its poll in every iteration: on Tornado about
-// four per request (strace of examples/tornado/server.py: two recv, a
-// send, and most of an epoll_ctl). Those, unlike the poll's, are not shared
-// by the requests of one iteration: a loop with many requests ready makes
-// many releases, and beside busy threads loses the lock more often.
-func (l *Loop) ioCalls(n int) {
-	if l.gil == nil {
-		return
-	}
-	for range n {
-		l.gil.release()
-		l.gil.acquire(true)
-	}
 }
 
 // compute runs d of CPU-bound Python on the calling goroutine, which holds

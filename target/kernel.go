@@ -102,7 +102,6 @@ func (l *Loop) readable(sk *socket) Callback {
 func (l *Loop) serve(sk *socket, req *request, then func()) {
 	req.rep.onFinish = func() {
 		l.answered = sk
-		l.ioCalls(1) // send
 		if then != nil {
 			then()
 		}

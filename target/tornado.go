@@ -29,8 +29,7 @@ func (l *Loop) tornadoAccept() {
 	l.mu.Lock()
 	socks := l.poller.accept(Tornado.acceptBatch())
 	l.mu.Unlock()
-	l.ioCalls(len(socks) + 1) // accept until EAGAIN
-	l.spend(2 * len(socks))   // an IOStream and a coroutine each
+	l.spend(2 * len(socks)) // an IOStream and a coroutine each
 	for _, sk := range socks {
 		l.Post(l.tornadoRead(sk))
 	}
@@ -41,15 +40,10 @@ func (l *Loop) tornadoRead(sk *socket) Callback {
 		l.mu.Lock()
 		req := sk.req
 		sk.req = nil
-		watch := req == nil && !sk.closed && !sk.last
-		if watch {
+		if req == nil && !sk.closed && !sk.last {
 			l.poller.watch(sk)
 		}
 		l.mu.Unlock()
-		l.ioCalls(1) // recv: the request, or EAGAIN
-		if watch {
-			l.ioCalls(1) // epoll_ctl
-		}
 		if req != nil {
 			l.Post(l.tornadoHandler(sk, req))
 		}
@@ -65,7 +59,6 @@ func (l *Loop) tornadoReadable(sk *socket) {
 	req := sk.req
 	sk.req = nil
 	l.mu.Unlock()
-	l.ioCalls(1) // recv
 	if req != nil {
 		l.Post(Callback{Name: "read", steps: 1, Fn: func() { l.Post(l.tornadoHandler(sk, req)) }})
 	}
