@@ -1,6 +1,9 @@
 package report
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Change is how one figure of one run changed from an old set of runs to a
 // new one.
@@ -39,10 +42,8 @@ var statusRanks = []Status{StatusOK, StatusInterrupted, StatusInconclusive, Stat
 
 // statusRank is r's rank in statusRanks.
 func statusRank(r *Report) float64 {
-	for i, s := range statusRanks {
-		if r.Status == s && (s != StatusFailed || len(r.Unmet) == 0) {
-			return float64(i)
-		}
+	if i := slices.Index(statusRanks, r.Measured()); i >= 0 {
+		return float64(i)
 	}
 	return 0 // a report of an older blockprobe, without a status
 }

@@ -88,7 +88,7 @@ func (m *merger) worstPart(out *Report) {
 	}
 	for _, worst := range []Status{StatusFailed, StatusInconclusive} {
 		for _, s := range m.srcs {
-			if r := s.Report; r.Status == worst && len(r.Unmet) == 0 {
+			if r := s.Report; r.Measured() == worst {
 				out.Status, out.StatusReason = worst, fmt.Sprintf("%s (%s): %s", partName(r), s.Name, r.StatusReason)
 				out.Verdict.Conclusive, out.Verdict.Reason = false, out.StatusReason
 				out.Verdict.Summary = VerdictLine(out.Verdict)
@@ -319,7 +319,7 @@ func (m *merger) shards(out *Report) {
 			Probes:            r.Endpoints.Main.Loaded.Count,
 			Complex:           r.Endpoints.Complex.Loaded.Count,
 			Verdict:           r.Verdict,
-			Status:            r.Status,
+			Status:            r.Measured(),
 		})
 	}
 }

@@ -31,7 +31,8 @@ type ShardRun struct {
 	Complex           int     `json:"complex"`
 	// Verdict is its own verdict: of its probes alone.
 	Verdict Verdict `json:"verdict"`
-	// Status is its own status (a merged report takes the worst).
+	// Status is its own status as measured (Report.Measured); a merged
+	// report takes the worst.
 	Status Status `json:"status,omitempty"`
 }
 
@@ -56,18 +57,9 @@ func ShardTable(r *Report) (header []string, right []bool, rows [][]string) {
 			late = FormatMs(s.StartLateMs)
 		}
 		rows = append(rows, []string{shard, s.Source, strconv.Itoa(s.Baseline), strconv.Itoa(s.Probes), strconv.Itoa(s.Complex),
-			signedMs(s.StartOffsetMs), late, FormatMs(s.GeneratorLagP99Ms), s.word()})
+			signedMs(s.StartOffsetMs), late, FormatMs(s.GeneratorLagP99Ms), statusWord(s.Status, s.Verdict)})
 	}
 	return header, right, rows
-}
-
-// word is the shard's own outcome in a word: "FAILED" for a shard that
-// failed, else its verdict's (a failed shard has no verdict to show).
-func (s ShardRun) word() string {
-	if s.Status == StatusFailed {
-		return "FAILED"
-	}
-	return VerdictWord(s.Verdict)
 }
 
 // configShard is the shard a report's config names; the zero Shard for a
