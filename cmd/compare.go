@@ -25,8 +25,8 @@ type CompareOptions struct {
 }
 
 // NewCmdCompare builds `blockprobe compare`.
-func NewCmdCompare(io IOStreams) *cobra.Command {
-	o := &CompareOptions{IO: io}
+func NewCmdCompare(streams IOStreams) *cobra.Command {
+	o := &CompareOptions{IO: streams}
 	c := &cobra.Command{
 		Use:   "compare",
 		Short: "Run the same scenario on several modes or targets, side by side",

@@ -17,11 +17,11 @@ import (
 // the load window's clock with the ComplexHandler answers so far, and the
 // probes sent under load. It implements probe.Observer.
 type progressBars struct {
-	p                        *mpb.Progress
-	baseline, load, probes   *mpb.Bar
-	complexDone, complexErrs atomic.Int64
-	stopClock                chan struct{}
-	clockDone                chan struct{}
+	p                      *mpb.Progress
+	baseline, load, probes *mpb.Bar
+	complexDone            atomic.Int64
+	stopClock              chan struct{}
+	clockDone              chan struct{}
 }
 
 func newProgressBars(w io.Writer) *progressBars {

@@ -30,20 +30,20 @@ func Execute() int {
 
 // Run runs blockprobe with args and returns the exit code. Errors are
 // printed to ErrOut as one line.
-func Run(ctx context.Context, args []string, io IOStreams) int {
-	root := NewRootCmd(io)
+func Run(ctx context.Context, args []string, streams IOStreams) int {
+	root := NewRootCmd(streams)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(io.ErrOut, "blockprobe: %s\n", line)
+			fmt.Fprintf(streams.ErrOut, "blockprobe: %s\n", line)
 		}
 	}
 	return codeOf(err)
 }
 
 // NewRootCmd builds the blockprobe command tree.
-func NewRootCmd(io IOStreams) *cobra.Command {
+func NewRootCmd(streams IOStreams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "blockprobe",
 		Short: "Show, with measured numbers, whether a slow handler starves a fast one",
@@ -61,21 +61,21 @@ Exit codes:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(io.Out)
-	root.SetErr(io.ErrOut)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return withCode(ExitUsage, err)
 	})
 	root.AddCommand(
-		NewCmdRun(io),
-		NewCmdCompare(io),
-		NewCmdSweep(io),
-		NewCmdDiff(io),
-		NewCmdReport(io),
-		NewCmdMerge(io),
-		NewCmdServe(io),
-		NewCmdVersion(io),
-		NewCmdMan(io),
+		NewCmdRun(streams),
+		NewCmdCompare(streams),
+		NewCmdSweep(streams),
+		NewCmdDiff(streams),
+		NewCmdReport(streams),
+		NewCmdMerge(streams),
+		NewCmdServe(streams),
+		NewCmdVersion(streams),
+		NewCmdMan(streams),
 	)
 	return root
 }

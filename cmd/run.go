@@ -27,8 +27,8 @@ type RunOptions struct {
 }
 
 // NewCmdRun builds `blockprobe run`.
-func NewCmdRun(io IOStreams) *cobra.Command {
-	o := &RunOptions{IO: io}
+func NewCmdRun(streams IOStreams) *cobra.Command {
+	o := &RunOptions{IO: streams}
 	c := &cobra.Command{
 		Use:   "run",
 		Short: "Probe one target under load and say whether MainHandler was starved",

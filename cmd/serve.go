@@ -21,8 +21,8 @@ type ServeOptions struct {
 }
 
 // NewCmdServe builds `blockprobe serve`.
-func NewCmdServe(io IOStreams) *cobra.Command {
-	o := &ServeOptions{IO: io}
+func NewCmdServe(streams IOStreams) *cobra.Command {
+	o := &ServeOptions{IO: streams}
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the embedded event-loop target alone, for labs and other tools",

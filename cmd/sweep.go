@@ -38,8 +38,8 @@ type SweepOptions struct {
 var sweepFormats = []string{"text", "json", "csv", "markdown", "html"}
 
 // NewCmdSweep builds `blockprobe sweep`.
-func NewCmdSweep(io IOStreams) *cobra.Command {
-	o := &SweepOptions{RunOptions: RunOptions{IO: io}}
+func NewCmdSweep(streams IOStreams) *cobra.Command {
+	o := &SweepOptions{RunOptions: RunOptions{IO: streams}}
 	c := &cobra.Command{
 		Use:   "sweep",
 		Short: "Run the scenario over a range of one parameter and find the capacity under an SLO",

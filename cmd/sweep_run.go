@@ -229,7 +229,11 @@ func (s *sweeper) add(v float64, runs []*report.Report, metRuns int) bool {
 	}
 	s.doc.Add(p)
 	if s.progress {
-		fmt.Fprintf(s.o.IO.ErrOut, "%s %s: %s\n", s.o.param.name, s.o.param.unit.Format(v), map[bool]string{true: "met the SLO", false: "BROKE the SLO"}[met])
+		said := "BROKE the SLO"
+		if met {
+			said = "met the SLO"
+		}
+		fmt.Fprintf(s.o.IO.ErrOut, "%s %s: %s\n", s.o.param.name, s.o.param.unit.Format(v), said)
 	}
 	return met
 }

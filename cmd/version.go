@@ -20,13 +20,13 @@ var (
 )
 
 // NewCmdVersion builds `blockprobe version`.
-func NewCmdVersion(io IOStreams) *cobra.Command {
+func NewCmdVersion(streams IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print blockprobe's version, commit and commit date",
 		Args:  cobra.NoArgs,
 		Run: func(*cobra.Command, []string) {
-			fmt.Fprintf(io.Out, "blockprobe %s (%s, %s/%s)\n", currentBuild(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintf(streams.Out, "blockprobe %s (%s, %s/%s)\n", currentBuild(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		},
 	}
 }

@@ -14,7 +14,7 @@ func BenchmarkSummarize(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		Summarize(rs, Selector(Main, Loaded), Record.Latency)
+		summarize(rs, selector(Main, Loaded), Record.Latency)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rs)), "ns/record")
 }

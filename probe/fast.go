@@ -37,7 +37,11 @@ func newFastSender(ctx context.Context, o *Options) *fastSender {
 		}
 		addr, isTLS := u.Host, u.Scheme == "https"
 		if u.Port() == "" {
-			addr = net.JoinHostPort(u.Hostname(), map[bool]string{true: "443", false: "80"}[isTLS])
+			port := "80"
+			if isTLS {
+				port = "443"
+			}
+			addr = net.JoinHostPort(u.Hostname(), port)
 		}
 		var tlsConfig *tls.Config
 		if isTLS {

@@ -56,18 +56,6 @@ const (
 	histSigFi = 3
 )
 
-// Summarize computes Stats for the records accepted by keep, reading each
-// latency with lat (Record.Latency or Record.Uncorrected).
-func Summarize(records []Record, keep func(Record) bool, lat func(Record) time.Duration) Stats {
-	acc := newAccumulator(lat)
-	for _, r := range records {
-		if keep(r) {
-			acc.add(r)
-		}
-	}
-	return acc.stats()
-}
-
 // accumulator builds Stats one record at a time in constant memory, so a
 // run of millions of requests need not keep them all to be summarised.
 type accumulator struct {
@@ -150,9 +138,4 @@ func clampUS(d time.Duration) int64 {
 		return histMaxUS
 	}
 	return v
-}
-
-// Selector picks the records of one endpoint and phase.
-func Selector(e Endpoint, p Phase) func(Record) bool {
-	return func(r Record) bool { return r.Endpoint == e && r.Phase == p }
 }

@@ -25,7 +25,7 @@ func TestSummarizeKnownLatencies(t *testing.T) {
 		rec(Main, Loaded, 7*time.Second, 503, ErrStatus),
 		rec(Main, Baseline, time.Hour, 200, ErrNone), // another phase: ignored
 	)
-	s := Summarize(rs, Selector(Main, Loaded), Record.Latency)
+	s := summarize(rs, selector(Main, Loaded), Record.Latency)
 	if s.Count != 103 || s.OK != 100 || s.Errors != 3 {
 		t.Errorf("count/ok/errors = %d/%d/%d, want 103/100/3", s.Count, s.OK, s.Errors)
 	}
@@ -56,7 +56,7 @@ func TestSummarizeKnownLatencies(t *testing.T) {
 }
 
 func TestSummarizeNothing(t *testing.T) {
-	s := Summarize(nil, Selector(Main, Loaded), Record.Latency)
+	s := summarize(nil, selector(Main, Loaded), Record.Latency)
 	if s.Count != 0 || s.P99 != 0 || s.ErrorsByClass != nil {
 		t.Errorf("empty summary %+v", s)
 	}
@@ -67,4 +67,21 @@ func TestLatencyIsMeasuredFromTheSchedule(t *testing.T) {
 	if r.Latency() != 350*time.Millisecond || r.Uncorrected() != 50*time.Millisecond || r.SendLag() != 0 {
 		t.Errorf("latency %v, uncorrected %v, send lag %v", r.Latency(), r.Uncorrected(), r.SendLag())
 	}
+}
+
+// summarize computes Stats for the records accepted by keep, reading each
+// latency with lat (Record.Latency or Record.Uncorrected).
+func summarize(records []Record, keep func(Record) bool, lat func(Record) time.Duration) Stats {
+	acc := newAccumulator(lat)
+	for _, r := range records {
+		if keep(r) {
+			acc.add(r)
+		}
+	}
+	return acc.stats()
+}
+
+// selector picks the records of one endpoint and phase.
+func selector(e Endpoint, p Phase) func(Record) bool {
+	return func(r Record) bool { return r.Endpoint == e && r.Phase == p }
 }
