@@ -3,7 +3,6 @@ package cmd_test
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/child"
 	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
@@ -110,11 +110,9 @@ func runCIScript(t *testing.T, script, dir string, want int, args ...string) {
 	cmd.Env = append(os.Environ(), "BLOCKPROBE="+bin, "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary.md"), "CI=true")
 	var errOut bytes.Buffer
 	cmd.Stderr = &errOut
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
+	code, err := child.ExitCode(cmd.Run())
+	if err != nil {
+		t.Fatal(err)
 	}
 	if code != want {
 		t.Errorf("exit %d, want %d; stderr %s", code, want, errOut.String())

@@ -3,7 +3,6 @@ package cmd_test
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/child"
 	"github.com/blockprobe/blockprobe/internal/loopback"
 	"github.com/blockprobe/blockprobe/internal/reportschema"
 )
@@ -80,20 +80,16 @@ func runIn(t *testing.T, dir string, args []string) result {
 }
 
 // runProgram runs prog (the binary, or a shell that runs it) with args in
-// dir, without a terminal, as CI does.
-func runProgram(t *testing.T, dir, prog string, args []string) result {
+// dir, without a terminal, as CI does, with env added to the environment.
+func runProgram(t *testing.T, dir, prog string, args []string, env ...string) result {
 	t.Helper()
 	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CI=true")
+	cmd.Env = append(append(os.Environ(), "CI=true"), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	code := 0
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
+	code, err := child.ExitCode(cmd.Run())
+	if err != nil {
 		t.Fatalf("running blockprobe %v: %v", args, err)
 	}
 	if prog == bin {
@@ -413,14 +409,11 @@ func exitCode(t *testing.T, cmd *exec.Cmd) int {
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode()
-		}
+		code, err := child.ExitCode(err)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return 0
+		return code
 	case <-time.After(10 * time.Second):
 		t.Fatal("blockprobe did not exit within 10s")
 		return -1

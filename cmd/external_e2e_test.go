@@ -1,14 +1,10 @@
 package cmd_test
 
 import (
-	"bufio"
-	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
 	"testing"
-	"time"
+
+	"github.com/blockprobe/blockprobe/internal/child"
 )
 
 // Real event-loop servers, started by the test: blockprobe must reach the
@@ -21,11 +17,11 @@ func TestRealEventLoopServers(t *testing.T) {
 		have func() error
 	}{
 		{"tornado", func(mode string) *exec.Cmd {
-			return exec.Command("/usr/bin/python3", "../examples/tornado/server.py", "--mode", mode, "--port", "0", "--delay", "0.6")
-		}, func() error { return exec.Command("/usr/bin/python3", "-c", "import tornado").Run() }},
+			return exec.Command(child.Python, "../examples/tornado/server.py", "--mode", mode, "--port", "0", "--delay", "0.6")
+		}, func() error { return child.Tornado("") }},
 		{"node", func(mode string) *exec.Cmd {
 			return exec.Command("node", "../examples/node/server.js", "--mode", mode, "--port", "0", "--delay", "0.6")
-		}, func() error { _, err := exec.LookPath("node"); return err }},
+		}, child.Node},
 	}
 	for _, srv := range servers {
 		t.Run(srv.name, func(t *testing.T) {
@@ -34,7 +30,7 @@ func TestRealEventLoopServers(t *testing.T) {
 			}
 			for _, mode := range []string{"blocking", "async", "pooled"} {
 				t.Run(mode, func(t *testing.T) {
-					url := startExample(t, srv.cmd(mode))
+					url := child.Start(t, srv.cmd(mode), child.Options{}).URL
 					expect := "not-starved"
 					if mode == "blocking" {
 						expect = "starved"
@@ -50,44 +46,5 @@ func TestRealEventLoopServers(t *testing.T) {
 				})
 			}
 		})
-	}
-}
-
-// startExample starts an example server, waits for its "listening on URL"
-// line and stops it when the test ends.
-func startExample(t *testing.T, cmd *exec.Cmd) string {
-	t.Helper()
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", filepath.Base(cmd.Path), err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if u := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(sc.Text()); u != nil {
-				found <- u[1]
-				return
-			}
-		}
-		found <- ""
-	}()
-	select {
-	case u := <-found:
-		if u == "" {
-			t.Fatalf("%v exited without saying where it listens", cmd.Args)
-		}
-		return u
-	case <-time.After(15 * time.Second):
-		t.Fatal(fmt.Sprintf("%v did not start within 15s", cmd.Args))
-		return ""
 	}
 }

@@ -2,7 +2,6 @@ package cmd_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/child"
 	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
@@ -138,9 +138,7 @@ func TestLostOutputsExit4(t *testing.T) {
 	defer full.Close()
 	cmd := exec.Command(bin, "run", "--mode", "async", "--complex-delay", "100ms")
 	cmd.Stdout = full
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != bp.ExitOutput {
-		t.Errorf("report to a full stdout: %v, want exit %d", err, bp.ExitOutput)
+	if code, err := child.ExitCode(cmd.Run()); code != bp.ExitOutput {
+		t.Errorf("report to a full stdout: exit %d (%v), want exit %d", code, err, bp.ExitOutput)
 	}
 }

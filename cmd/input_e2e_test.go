@@ -14,6 +14,7 @@ import (
 	"time"
 
 	bp "github.com/blockprobe/blockprobe/cmd"
+	"github.com/blockprobe/blockprobe/internal/child"
 )
 
 // The files report and diff read come from anywhere: these tests hand them
@@ -39,12 +40,8 @@ func runFed(t *testing.T, stdin io.Reader, args ...string) fedResult {
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	began := time.Now()
-	err := cmd.Run()
-	var exit *exec.ExitError
-	code := 0
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil && !errors.Is(err, syscall.EPIPE) {
+	code, err := child.ExitCode(cmd.Run())
+	if err != nil && !errors.Is(err, syscall.EPIPE) {
 		t.Fatalf("running blockprobe %v: %v", args, err)
 	}
 	rss := int64(0)
@@ -157,10 +154,8 @@ func TestDiffToAFullDiskExits4(t *testing.T) {
 	cmd.Stdout = full
 	var errOut bytes.Buffer
 	cmd.Stderr = &errOut
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != bp.ExitOutput {
-		t.Errorf("diff to a full disk: %v, stderr %q; want exit %d", err, errOut.String(), bp.ExitOutput)
+	if code, err := child.ExitCode(cmd.Run()); code != bp.ExitOutput {
+		t.Errorf("diff to a full disk: exit %d (%v), stderr %q; want exit %d", code, err, errOut.String(), bp.ExitOutput)
 	}
 }
 

@@ -107,6 +107,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/child"
 )
 
 // labDelay is what every lab command's delay D is shortened to.
@@ -359,16 +361,15 @@ func prepareServer(line string) (labServer, error) {
 
 // serverRuntimeMissing says why the server cannot run here, or "".
 func serverRuntimeMissing(args []string) string {
-	prog := filepath.Base(args[0])
-	switch {
+	var err error
+	switch prog := filepath.Base(args[0]); {
 	case strings.HasPrefix(prog, "python"):
-		if err := exec.Command(args[0], "-c", "import tornado").Run(); err != nil {
-			return fmt.Sprintf("%s cannot import tornado (%v)", args[0], err)
-		}
+		err = child.Tornado(args[0])
 	case prog == "node":
-		if _, err := exec.LookPath("node"); err != nil {
-			return "node is not installed"
-		}
+		err = child.Node()
+	}
+	if err != nil {
+		return err.Error()
 	}
 	return ""
 }
@@ -560,7 +561,7 @@ func runLabBlock(t *testing.T, b labBlock) {
 		}
 		cmd := exec.Command(s.args[0], s.args[1:]...)
 		cmd.Dir = ".."
-		url = startExample(t, cmd)
+		url = child.Start(t, cmd, child.Options{}).URL
 		srv = &s
 	}
 	var failures []string

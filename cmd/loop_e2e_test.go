@@ -1,16 +1,16 @@
 package cmd_test
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/blockprobe/blockprobe/internal/child"
 )
 
 // agentExample is an example server run under its loop agent, and what the
@@ -23,8 +23,7 @@ type agentExample struct {
 	file          string
 }
 
-func havePythonTornado() error { return exec.Command("/usr/bin/python3", "-c", "import tornado").Run() }
-func haveNode() error          { _, err := exec.LookPath("node"); return err }
+func havePythonTornado() error { return child.Tornado("") }
 
 // agentThreshold is the agents' stall threshold in these tests: far above
 // what a loaded 2-core machine does to an idle loop (other packages' tests
@@ -33,14 +32,14 @@ const agentThreshold = "250"
 
 var agentExamples = []agentExample{
 	{"tornado", havePythonTornado, func(mode string) *exec.Cmd {
-		return exec.Command("/usr/bin/python3", "agents/python/blockprobe_agent.py", "--port", "0", "--threshold-ms", agentThreshold,
+		return exec.Command(child.Python, "agents/python/blockprobe_agent.py", "--port", "0", "--threshold-ms", agentThreshold,
 			"--", "examples/tornado/server.py", "--mode", mode, "--port", "0", "--delay", "0.6")
 	}, "BlockingComplexHandler.get", "time.sleep(self.delay)", "examples/tornado/server.py"},
-	{"asyncio", func() error { _, err := os.Stat("/usr/bin/python3"); return err }, func(mode string) *exec.Cmd {
-		return exec.Command("/usr/bin/python3", "agents/python/blockprobe_agent.py", "--port", "0", "--threshold-ms", agentThreshold,
+	{"asyncio", func() error { _, err := os.Stat(child.Python); return err }, func(mode string) *exec.Cmd {
+		return exec.Command(child.Python, "agents/python/blockprobe_agent.py", "--port", "0", "--threshold-ms", agentThreshold,
 			"--", "examples/asyncio/server.py", "--mode", mode, "--port", "0", "--delay", "0.6")
 	}, "BlockingComplexHandler.get", "time.sleep(", "examples/asyncio/server.py"},
-	{"node", haveNode, func(mode string) *exec.Cmd {
+	{"node", child.Node, func(mode string) *exec.Cmd {
 		c := exec.Command("node", "-r", "./agents/node/blockprobe-agent.js", "examples/node/server.js", "--mode", mode, "--port", "0", "--delay", "0.6")
 		c.Env = append(os.Environ(), "BLOCKPROBE_AGENT=127.0.0.1:0", "BLOCKPROBE_AGENT_THRESHOLD_MS="+agentThreshold)
 		return c
@@ -49,52 +48,10 @@ var agentExamples = []agentExample{
 
 // startUnderAgent starts an example server under its agent from the
 // repository's root, and returns the server's URL and the agent's.
-func startUnderAgent(t *testing.T, cmd *exec.Cmd) (*exec.Cmd, string, string) {
+func startUnderAgent(t *testing.T, cmd *exec.Cmd) child.Server {
 	t.Helper()
 	cmd.Dir = ".."
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %v: %v", cmd.Args, err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	server, agent := make(chan string, 1), make(chan string, 1)
-	scan := func(r io.Reader, re *regexp.Regexp, found chan<- string) {
-		sc := bufio.NewScanner(r)
-		sent := false
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil && !sent {
-				found <- m[1]
-				sent = true
-			}
-		}
-		if !sent {
-			found <- ""
-		}
-	}
-	go scan(stdout, regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`), server)
-	go scan(stderr, regexp.MustCompile(`/debug/loop on (http://127\.0\.0\.1:\d+/debug/loop)`), agent)
-	var urls [2]string
-	for i, ch := range []chan string{server, agent} {
-		select {
-		case urls[i] = <-ch:
-			if urls[i] == "" {
-				t.Fatalf("%v did not say where it (or its agent) listens", cmd.Args)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatalf("%v did not start within 20s", cmd.Args)
-		}
-	}
-	return cmd, urls[0], urls[1]
+	return child.Start(t, cmd, child.Options{Agent: true})
 }
 
 // loopDoc is the loop object of a JSON report, as far as these tests read it.
@@ -144,7 +101,8 @@ func TestLoopAgentsNameTheCulprit(t *testing.T) {
 				t.Skipf("%s is not installed here (%v); .ci/run installs it", ex.name, err)
 			}
 			t.Run("blocking", func(t *testing.T) {
-				_, url, agent := startUnderAgent(t, ex.cmd("blocking"))
+				srv := startUnderAgent(t, ex.cmd("blocking"))
+				url, agent := srv.URL, srv.Agent
 				saved := filepath.Join(t.TempDir(), "run.json")
 				// A CI gate on the loop fails on this run, and says why.
 				res := blockprobe(t, "run", "--target", url, "--loop-stats", agent, "--duration", "1s",
@@ -180,7 +138,8 @@ func TestLoopAgentsNameTheCulprit(t *testing.T) {
 				}
 			})
 			t.Run("async", func(t *testing.T) {
-				_, url, agent := startUnderAgent(t, ex.cmd("async"))
+				srv := startUnderAgent(t, ex.cmd("async"))
+				url, agent := srv.URL, srv.Agent
 				// A busy machine can delay a probe by tens of ms; the blocking
 				// form holds each probe for ~600ms.
 				res := blockprobe(t, "run", "--target", url, "--loop-stats", agent, "--duration", "1s", "--starve-threshold", "250ms",
@@ -202,8 +161,9 @@ func TestLoopAgentLostMidRun(t *testing.T) {
 	if err := havePythonTornado(); err != nil {
 		t.Skipf("tornado is not installed here (%v); .ci/run installs it", err)
 	}
-	srv, url, agent := startUnderAgent(t, agentExamples[0].cmd("blocking"))
-	time.AfterFunc(1500*time.Millisecond, func() { _ = srv.Process.Kill() })
+	srv := startUnderAgent(t, agentExamples[0].cmd("blocking"))
+	url, agent := srv.URL, srv.Agent
+	time.AfterFunc(1500*time.Millisecond, func() { _ = syscall.Kill(srv.Pid, syscall.SIGKILL) })
 	res := blockprobe(t, "run", "--target", url, "--loop-stats", agent, "--duration", "3s", "--timeout", "2s", "--format", "json")
 	if res.code != 0 && res.code != 1 && res.code != 3 {
 		t.Fatalf("exit %d; stderr %s", res.code, res.stderr)

@@ -1,10 +1,8 @@
 package cmd_test
 
 import (
-	"bytes"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,18 +17,7 @@ import (
 // shardsRun runs the binary with args and extra environment, as CI does.
 func shardsRun(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(append(os.Environ(), "CI=true"), env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Errorf("running blockprobe %v: %v", args, err)
-	}
-	return result{code, out.String(), errOut.String()}
+	return runProgram(t, "", bin, args, env...)
 }
 
 // TestShardsMergeIntoTheRun runs three shards of one run as processes

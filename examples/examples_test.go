@@ -5,19 +5,15 @@
 package examples
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
-	"io"
 	"net/http"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/blockprobe/blockprobe/internal/child"
 	"github.com/blockprobe/blockprobe/internal/loopback"
 )
 
@@ -34,15 +30,15 @@ func servers(t *testing.T) []server {
 	var out []server
 	// Debian's python3-tornado installs for the system interpreter, which
 	// need not be the first python3 on PATH.
-	if err := exec.Command("/usr/bin/python3", "-c", "import tornado").Run(); err == nil {
-		out = append(out, server{"tornado", []string{"/usr/bin/python3", "tornado/server.py"}})
+	if err := child.Tornado(""); err == nil {
+		out = append(out, server{"tornado", []string{child.Python, "tornado/server.py"}})
 	} else {
-		t.Logf("skipping tornado: /usr/bin/python3 cannot import tornado (apt-get install -y python3-tornado)")
+		t.Logf("skipping tornado: %v (apt-get install -y python3-tornado)", err)
 	}
-	if node, err := exec.LookPath("node"); err == nil {
-		out = append(out, server{"node", []string{node, "node/server.js"}})
+	if err := child.Node(); err == nil {
+		out = append(out, server{"node", []string{"node", "node/server.js"}})
 	} else {
-		t.Logf("skipping node: not on PATH")
+		t.Logf("skipping node: %v", err)
 	}
 	return out
 }
@@ -59,51 +55,8 @@ func start(t *testing.T, srv server, args ...string) string {
 // launch is start that also returns the server's process ID.
 func launch(t *testing.T, srv server, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(srv.argv[0], append(srv.argv[1:], args...)...)
-	var stderr bytes.Buffer // read only after Wait
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", srv.name, err)
-	}
-	exited := make(chan error, 1)
-	lines := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		lines <- line
-		_, _ = io.Copy(io.Discard, stdout)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("%s after SIGTERM: %v, want exit status 0", srv.name, err)
-			}
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Errorf("%s did not exit within 10s of SIGTERM", srv.name)
-		}
-		if t.Failed() {
-			t.Logf("%s stderr:\n%s", srv.name, stderr.String())
-		}
-	})
-	select {
-	case line := <-lines:
-		url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-		if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
-			t.Fatalf("%s printed %q, want listening on http://127.0.0.1:PORT", srv.name, line)
-		}
-		return url, cmd.Process.Pid
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s printed no address within 10s", srv.name)
-		return "", 0
-	}
+	s := child.Start(t, exec.Command(srv.argv[0], append(srv.argv[1:], args...)...), child.Options{Graceful: true})
+	return s.URL, s.Pid
 }
 
 // fetch fetches url: a test's GET, timed.
@@ -165,7 +118,7 @@ func tornado(t *testing.T) server {
 			return srv
 		}
 	}
-	t.Skip("needs Tornado for /usr/bin/python3")
+	t.Skip("needs Tornado for " + child.Python)
 	return server{}
 }
 
@@ -239,9 +192,8 @@ func TestTornadoRejectsBadFlags(t *testing.T) {
 	} {
 		cmd := exec.Command(srv.argv[0], append(srv.argv[1:], args...)...)
 		out, err := cmd.CombinedOutput()
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 2 {
-			t.Errorf("%v: %v, want exit status 2\n%s", args, err, out)
+		if code, err := child.ExitCode(err); code != 2 {
+			t.Errorf("%v: exit %d (%v), want exit status 2\n%s", args, code, err, out)
 		}
 	}
 }

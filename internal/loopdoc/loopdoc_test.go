@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"slices"
 	"testing"
+
+	"github.com/blockprobe/blockprobe/internal/child"
 )
 
 // The embedded target's buckets are the Python agent's, so a lag
@@ -21,7 +23,7 @@ func TestBoundsAreTheAgents(t *testing.T) {
 			t.Errorf("Bucket(%g) = %d, want %d", c.ms, got, c.want)
 		}
 	}
-	py := "/usr/bin/python3"
+	py := child.Python
 	out, err := exec.Command(py, "-c", "import sys, json; sys.path.insert(0, '../../agents/python'); "+
 		"import blockprobe_agent as a; print(json.dumps(a.lag_bounds_ms()))").Output()
 	if err != nil {
