@@ -20,9 +20,6 @@ func WriteText(w io.Writer, s *Sweep, color bool) error {
 	}
 	fmt.Fprintln(bw)
 	header, right, rows := s.table()
-	for i := range header {
-		header[i] = strings.ToUpper(header[i])
-	}
 	if err := text.WriteTable(bw, right, header, rows); err != nil {
 		return fmt.Errorf("write sweep: %w", err)
 	}

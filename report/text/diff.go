@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/blockprobe/blockprobe/report"
 )
@@ -17,15 +14,7 @@ import (
 // "2 regressions beyond 10% (and 1ms)".
 func WriteDiff(w io.Writer, changes []report.Change, only []string) error {
 	bw := bufio.NewWriter(w)
-	header := make([]string, len(report.DiffHeader))
-	aligns := make([]tw.Align, len(report.DiffHeader))
-	for i, h := range report.DiffHeader {
-		header[i], aligns[i] = strings.ToUpper(h), tw.AlignLeft
-		if report.DiffRightAligned[i] {
-			aligns[i] = tw.AlignRight
-		}
-	}
-	if err := renderTable(bw, aligns, header, report.DiffRows(changes)); err != nil {
+	if err := WriteTable(bw, report.DiffRightAligned, report.DiffHeader, report.DiffRows(changes)); err != nil {
 		return fmt.Errorf("write diff: %w", err)
 	}
 	if line := report.DiffOnlyLine(only); line != "" {

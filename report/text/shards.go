@@ -3,7 +3,6 @@ package text
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/blockprobe/blockprobe/report"
 )
@@ -13,9 +12,6 @@ func writeShardsText(w io.Writer, r *report.Report) error {
 	header, right, rows := report.ShardTable(r)
 	if header == nil {
 		return nil
-	}
-	for i := range header {
-		header[i] = strings.ToUpper(header[i])
 	}
 	fmt.Fprintf(w, "\n%s\n", report.ShardTitle)
 	return WriteTable(w, right, header, rows)

@@ -3,9 +3,6 @@ package text
 import (
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/blockprobe/blockprobe/report"
 )
@@ -20,9 +17,6 @@ func writeStagesText(w io.Writer, r *report.Report) error {
 		return nil
 	}
 	header, right, rows := report.StageTable(r)
-	for i := range header {
-		header[i] = strings.ToUpper(header[i])
-	}
 	fmt.Fprintf(w, "\nStages of the load (sent: ComplexHandler requests per second; windows from the start of the load):\n")
 	if err := WriteTable(w, right, header, rows); err != nil {
 		return err
@@ -31,19 +25,6 @@ func writeStagesText(w io.Writer, r *report.Report) error {
 		fmt.Fprintln(w, line)
 	}
 	return nil
-}
-
-// WriteTable writes a text table in the look of every blockprobe table;
-// right says which columns hold numbers (aligned right).
-func WriteTable(w io.Writer, right []bool, header []string, rows [][]string) error {
-	aligns := make([]tw.Align, len(right))
-	for i, r := range right {
-		aligns[i] = tw.AlignLeft
-		if r {
-			aligns[i] = tw.AlignRight
-		}
-	}
-	return renderTable(w, aligns, header, rows)
 }
 
 // stageLane draws the stages of the load on the timeline's axis: a "│"

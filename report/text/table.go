@@ -10,15 +10,27 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// renderTable writes a table in the look of every blockprobe table: no
-// borders, two blanks between columns and none at either end of a line, a
-// dashed line under the header. aligns gives each column's alignment. A
-// header cell may hold two lines ("IDLE\nP50"); a leading "\n" puts a
-// one-line header on the last header line, next to the numbers.
-func renderTable(w io.Writer, aligns []tw.Align, header []string, rows [][]string) error {
+// WriteTable writes a table in the look of every blockprobe table in a
+// terminal: the header in capitals, no borders, two blanks between columns
+// and none at either end of a line, a dashed line under the header. right
+// says which columns hold numbers (aligned right). A header cell may hold
+// two lines ("IDLE\nP50"); a leading "\n" puts a one-line header on the
+// last header line, next to the numbers.
+func WriteTable(w io.Writer, right []bool, header []string, rows [][]string) error {
+	aligns := make([]tw.Align, len(right))
+	upper := make([]string, len(header))
+	for i := range right {
+		aligns[i] = tw.AlignLeft
+		if right[i] {
+			aligns[i] = tw.AlignRight
+		}
+	}
+	for i, h := range header {
+		upper[i] = strings.ToUpper(h)
+	}
 	var buf bytes.Buffer
 	table := newTable(&buf, aligns)
-	table.Header(header)
+	table.Header(upper)
 	if err := table.Bulk(rows); err != nil {
 		return err
 	}

@@ -7,9 +7,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/blockprobe/blockprobe/report"
 )
@@ -55,14 +52,14 @@ func WriteText(w io.Writer, r *report.Report) error {
 }
 
 func writeTable(w io.Writer, r *report.Report) error {
-	aligns := []tw.Align{tw.AlignLeft, tw.AlignLeft}
-	header := []string{"ENDPOINT", "PHASE"}
+	right := []bool{false, false}
+	header := []string{"endpoint", "phase"}
 	for _, st := range report.Statistics {
-		aligns, header = append(aligns, tw.AlignRight), append(header, strings.ToUpper(st.Name))
+		right, header = append(right, true), append(header, st.Name)
 	}
 	var rows [][]string
 	for _, row := range report.TableRows(r) {
 		rows = append(rows, row.Cells(report.Statistics))
 	}
-	return renderTable(w, aligns, header, rows)
+	return WriteTable(w, right, header, rows)
 }
