@@ -285,70 +285,46 @@ func TestRunExpectations(t *testing.T) {
 }
 
 // badInput is a command line that must be refused before anything is
-// measured.
+// measured, and what its one line must say.
 type badInput struct {
 	name string
 	args []string
+	says string
+}
+
+// refusedCases reads testdata/refused.txt: a case a line, "NAME | COMMAND
+// LINE | WHAT THE LINE SAYS", the command line quoted as in a shell.
+func refusedCases(t *testing.T) []badInput {
+	t.Helper()
+	var cases []badInput
+	for i, line := range strings.Split(string(readFile(t, filepath.Join("testdata", "refused.txt"))), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, " | ")
+		if len(parts) != 3 {
+			t.Fatalf("refused.txt:%d: want NAME | COMMAND LINE | WHAT IT SAYS, got %q", i+1, line)
+		}
+		args, err := splitArgs(parts[1])
+		if err != nil || len(args) == 0 {
+			t.Fatalf("refused.txt:%d: command line %q: %v", i+1, parts[1], err)
+		}
+		cases = append(cases, badInput{parts[0], args, parts[2]})
+	}
+	return cases
 }
 
 func TestBadInputIsOneLineAndExit2(t *testing.T) {
-	checkRefused(t, []badInput{
-		{"unknown mode", []string{"run", "--mode", "threaded"}},
-		{"unknown work", []string{"run", "--work", "io"}},
-		{"negative delay", []string{"run", "--complex-delay", "-1s"}},
-		{"not a duration", []string{"run", "--complex-delay", "fast"}},
-		{"zero pool", []string{"run", "--pool", "0"}},
-		{"zero rate", []string{"run", "--rate", "0"}},
-		{"bad format", []string{"run", "--format", "xml"}},
-		{"bad expect", []string{"run", "--expect", "maybe"}},
-		{"bad target", []string{"run", "--target", "localhost:8888"}},
-		{"main path without slash", []string{"run", "--main-path", "health"}},
-		{"output dir missing", []string{"run", "--output", "/nonexistent/dir/r.json"}},
-		{"unknown flag", []string{"run", "--nope"}},
-		{"unknown command", []string{"bogus"}},
-		{"serve bad addr", []string{"serve", "--addr", "8888"}},
-		{"zero concurrency", []string{"run", "--concurrency", "0"}},
-		{"negative rate", []string{"run", "--rate", "-5"}},
-		{"unsupported scheme", []string{"run", "--target", "ftp://x"}},
-		{"mode with target", []string{"run", "--mode", "async", "--target", "http://127.0.0.1:9"}},
-		{"bad header", []string{"run", "--header", "no colon here"}},
-		{"bad header name", []string{"run", "--header", "Bad Name: x"}},
-		{"bad method", []string{"run", "--method", "GE T"}},
-		{"body and body file", []string{"run", "--body", "x", "--body-file", "/etc/hostname"}},
-		{"missing body file", []string{"run", "--body-file", "/nonexistent"}},
-		{"results in a missing dir", []string{"run", "--results", "/nonexistent/r.ndjson"}},
-		{"results with repeat", []string{"run", "--results", "r.ndjson", "--repeat", "2"}},
-		{"unparsable threshold", []string{"run", "--expect", "main.loaded.p99<soon"}},
-		{"zero max records", []string{"run", "--max-records", "0"}},
-		{"NaN rate", []string{"run", "--rate", "NaN"}},
-		{"explain with csv", []string{"run", "--explain", "--format", "csv"}},
-		{"unknown mode in compare", []string{"compare", "--modes", "blocking,threaded"}},
-		{"NaN tolerance", []string{"diff", "--tolerance", "NaN", "a.json", "b.json"}},
-		{"serve zero pool", []string{"serve", "--pool", "0"}},
-		{"endless body file", []string{"run", "--body-file", "/dev/zero"}},
-		{"zero max body", []string{"run", "--max-body", "0"}},
-		{"unparsable max body", []string{"run", "--max-body", "lots"}},
-		{"query in target", []string{"run", "--target", "http://127.0.0.1:9/api?x=1"}},
-		{"fragment in target", []string{"run", "--target", "http://127.0.0.1:9/api#top"}},
-		{"port out of range", []string{"run", "--target", "http://127.0.0.1:99999"}},
-		{"content-length header", []string{"run", "--header", "Content-Length: 5"}},
-		{"output is the results stream", []string{"run", "-o", "r.json", "--results", "./r.json"}},
-		{"loop stats without a target", []string{"run", "--loop-stats", "http://127.0.0.1:9/debug/loop"}},
-		{"loop stats not a URL", []string{"run", "--target", "http://127.0.0.1:9", "--loop-stats", "nope"}},
-		{"zero load rate", []string{"run", "--load-rate", "0"}},
-		{"load rate and concurrency", []string{"run", "--load-rate", "5", "--concurrency", "2"}},
-		{"stage without a level", []string{"run", "--stages", "1s"}},
-		{"stage of no time", []string{"run", "--stages", "0s:1"}},
-		{"half a worker", []string{"run", "--stages", "1s:1.5"}},
-		{"stages of workers and rates", []string{"run", "--stages", "1s:1,1s:5/s"}},
-		{"stages and duration", []string{"run", "--stages", "1s:1,1s:2", "--duration", "2s"}},
-		{"stages and load rate", []string{"run", "--stages", "1s:1,1s:2", "--load-rate", "3"}},
-		{"too many stages", []string{"run", "--stages", strings.Repeat("10ms:1,", 100) + "10ms:1"}},
-	})
+	cases := refusedCases(t)
+	if len(cases) < 50 {
+		t.Fatalf("refused.txt holds %d cases: it was not read whole", len(cases))
+	}
+	checkRefused(t, append(cases, badInput{"too many stages",
+		[]string{"run", "--stages", strings.Repeat("10ms:1,", 100) + "10ms:1"}, "--stages"}))
 }
 
 // checkRefused runs each command line and wants it refused at once: exit 2
-// and one line on stderr, never a stack trace.
+// and one line on stderr that says what it should, never a stack trace.
 func checkRefused(t *testing.T, cases []badInput) {
 	t.Helper()
 	for _, tc := range cases {
@@ -360,8 +336,8 @@ func checkRefused(t *testing.T, cases []badInput) {
 				t.Errorf("exit %d, want %d; stderr %q", res.code, bp.ExitUsage, res.stderr)
 			}
 			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-			if len(lines) != 1 || !strings.HasPrefix(lines[0], "blockprobe: ") {
-				t.Errorf("stderr should be one line starting 'blockprobe: ', got %q", res.stderr)
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "blockprobe: ") || !strings.Contains(lines[0], tc.says) {
+				t.Errorf("stderr should be one line starting 'blockprobe: ' and saying %q, got %q", tc.says, res.stderr)
 			}
 			if strings.Contains(res.stderr, "goroutine") || strings.Contains(res.stderr, "panic") {
 				t.Errorf("stack trace on bad input: %s", res.stderr)

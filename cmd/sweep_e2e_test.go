@@ -95,32 +95,6 @@ func TestSweepFormats(t *testing.T) {
 	checkFormats(t, args, cases)
 }
 
-func TestSweepBadInputIsOneLineAndExit2(t *testing.T) {
-	checkRefused(t, []badInput{
-		{"nothing to vary", []string{"sweep"}},
-		{"vary and find-max", []string{"sweep", "--vary", "rate=10,20", "--find-max", "rate", "--between", "1,2"}},
-		{"unknown parameter", []string{"sweep", "--vary", "threads=1,2"}},
-		{"no values", []string{"sweep", "--vary", "rate"}},
-		{"a value twice", []string{"sweep", "--vary", "complex-delay=10ms,0.01s"}},
-		{"half a worker", []string{"sweep", "--vary", "concurrency=1,1.5"}},
-		{"a delay without a unit", []string{"sweep", "--vary", "complex-delay=10,20"}},
-		{"the varied flag given too", []string{"sweep", "--vary", "complex-delay=10ms,20ms", "--complex-delay", "1s"}},
-		{"pool outside pooled mode", []string{"sweep", "--vary", "pool=1,2"}},
-		{"the embedded target's delay on an external one", []string{"sweep", "--target", "http://127.0.0.1:9", "--vary", "complex-delay=1s,2s"}},
-		{"workers with a load rate", []string{"sweep", "--vary", "concurrency=1,2", "--load-rate", "5"}},
-		{"find-max without between", []string{"sweep", "--find-max", "rate"}},
-		{"between upside down", []string{"sweep", "--find-max", "rate", "--between", "20,10"}},
-		{"between from zero", []string{"sweep", "--find-max", "concurrency", "--between", "0,10"}},
-		{"between with vary", []string{"sweep", "--vary", "rate=1,2", "--between", "1,2"}},
-		{"an expectation of a figure", []string{"sweep", "--vary", "rate=10,20", "--expect", "main.loaded.p99<10ms"}},
-		{"a capacity in the wrong unit", []string{"sweep", "--vary", "complex-delay=10ms,20ms", "--expect", "capacity>=8"}},
-		{"a starved SLO", []string{"sweep", "--vary", "rate=10,20", "--slo", "starved"}},
-		{"an unparsable SLO", []string{"sweep", "--vary", "rate=10,20", "--slo", "main.loaded.p99<soon"}},
-		{"gobench", []string{"sweep", "--vary", "rate=10,20", "--format", "gobench"}},
-		{"a point the scenario refuses", []string{"sweep", "--vary", "rate=10,200000"}},
-	})
-}
-
 // Against an external target, the sweep says what it waits for between
 // points, and stops, with the points so far, when the target fails.
 func TestSweepExternalTarget(t *testing.T) {

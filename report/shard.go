@@ -101,3 +101,32 @@ func shardNotes(r *Report) []string {
 	}
 	return notes
 }
+
+// shards lists the merged reports.
+func (m *merger) shards(out *Report) {
+	out.Shards = nil
+	var shared time.Time // the load windows' shared start
+	if at, err := time.Parse(time.RFC3339Nano, out.Config.StartAt); err == nil {
+		shared = at
+	} else {
+		shared = m.start.Add(fromMillis(out.LoadWindow.StartMs))
+	}
+	for i, s := range m.srcs {
+		r := s.Report
+		began := r.Started.Add(fromMillis(r.LoadWindow.StartMs))
+		out.Shards = append(out.Shards, ShardRun{
+			Source:            s.Name,
+			Shard:             r.Config.Shard,
+			Started:           r.Started,
+			LoadStartMs:       r.LoadWindow.StartMs + m.offset[i],
+			StartOffsetMs:     millis(began.Sub(shared)),
+			StartLateMs:       r.StartLateMs,
+			GeneratorLagP99Ms: r.GeneratorLagP99Ms,
+			Baseline:          r.Endpoints.Main.Baseline.Count,
+			Probes:            r.Endpoints.Main.Loaded.Count,
+			Complex:           r.Endpoints.Complex.Loaded.Count,
+			Verdict:           r.Verdict,
+			Status:            r.Measured(),
+		})
+	}
+}
