@@ -15,8 +15,8 @@ const csvFloatPrecision = 3
 
 // statsCSVHeader is the header row of WriteCSV: the run, its endpoint and
 // phase, every statistic by its JSON name, the verdict, then the run's
-// loop figures by their JSON names under "loop_" (loop_lag_p99_ms) and the
-// culprit, loop_slowest_handler.
+// loop figures by their JSON names under "loop_" (loop_lag_p99_ms), the
+// culprit, loop_slowest_handler, and last the run's status.
 var statsCSVHeader = func() []string {
 	h := []string{"run", "mode", "target", "endpoint", "phase"}
 	for _, st := range report.Statistics {
@@ -26,7 +26,7 @@ var statsCSVHeader = func() []string {
 	for _, st := range report.LoopStatistics {
 		h = append(h, "loop_"+st.Member)
 	}
-	return append(h, "loop_slowest_handler")
+	return append(h, "loop_slowest_handler", "status")
 }()
 
 // requestsCSVHeader is the header row of WriteRequestsCSV.
@@ -36,9 +36,12 @@ var requestsCSVHeader = []string{"run", "endpoint", "phase", "scheduled_ms", "st
 // WriteCSV writes the statistics of runs for spreadsheets and scripts: a
 // header row, then a row per run, endpoint and phase, and per stage of the
 // load (phase "stage2_loaded"). Latencies are in milliseconds with three
-// decimals; starved is the run's verdict, or the stage's. The loop's
-// figures cover the whole run: they stand on each row of its own phases
-// and are empty on a stage's, which nothing measured them over.
+// decimals; starved is the run's verdict, or the stage's, and empty when
+// there is none (a run that failed or measured too little is not "false").
+// The loop's figures cover the whole run: they stand on each row of its own
+// phases and are empty on a stage's, which nothing measured them over.
+// status is the run's (ok, failed, inconclusive, interrupted), on every
+// row, so that no row of a failed run reads as a healthy one.
 func WriteCSV(w io.Writer, runs []*report.Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(statsCSVHeader); err != nil {
@@ -47,12 +50,13 @@ func WriteCSV(w io.Writer, runs []*report.Report) error {
 	for _, r := range runs {
 		var rows [][]string
 		loop := loopCSVCells(r.Loop)
+		status := string(r.Status)
 		for _, ps := range r.Rows() {
-			rows = append(rows, append(statsCSVRow(r, ps, r.Verdict.Starved), loop...))
+			rows = append(rows, append(append(statsCSVRow(r, ps, r.Verdict), loop...), status))
 		}
 		noLoop := make([]string, len(loop))
 		for _, sr := range r.StageRows() {
-			rows = append(rows, append(statsCSVRow(r, sr.Row, r.Stages[sr.Stage].Verdict.Starved), noLoop...))
+			rows = append(rows, append(append(statsCSVRow(r, sr.Row, r.Stages[sr.Stage].Verdict), noLoop...), status))
 		}
 		if err := cw.WriteAll(rows); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
@@ -62,7 +66,7 @@ func WriteCSV(w io.Writer, runs []*report.Report) error {
 }
 
 // statsCSVRow is the CSV row of one row of r's statistics.
-func statsCSVRow(r *report.Report, ps report.Row, starved bool) []string {
+func statsCSVRow(r *report.Report, ps report.Row, v report.Verdict) []string {
 	row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase}
 	for _, st := range report.Statistics {
 		v := strconv.FormatFloat(st.Of(*ps.Stats), 'f', -1, 64)
@@ -74,7 +78,11 @@ func statsCSVRow(r *report.Report, ps report.Row, starved bool) []string {
 		}
 		row = append(row, v)
 	}
-	return append(row, strconv.FormatBool(starved))
+	starved := "" // no verdict: not false
+	if v.Conclusive {
+		starved = strconv.FormatBool(v.Starved)
+	}
+	return append(row, starved)
 }
 
 // loopCSVCells are the cells of l's figures in WriteCSV, in the order of

@@ -41,6 +41,39 @@ func assertMs(t *testing.T, column, cell string, want float64) {
 	}
 }
 
+// csvVerdict is what the starved column must hold for v: its verdict, or
+// nothing when there is none.
+func csvVerdict(v report.Verdict) string {
+	if !v.Conclusive {
+		return ""
+	}
+	return strconv.FormatBool(v.Starved)
+}
+
+// No row of a run that failed reads as a healthy one: its status says
+// failed, and it has no verdict, not "false". A stage without load has no
+// verdict either, as the text report says.
+func TestCSVOfAFailedRunDoesNotLookHealthy(t *testing.T) {
+	failed := fixture.Report(t, "external_errors")
+	if failed.Status != report.StatusFailed || failed.Verdict.Conclusive {
+		t.Fatalf("fixture external_errors: status %q, conclusive %v: want a failed run without a verdict", failed.Status, failed.Verdict.Conclusive)
+	}
+	col := map[string]int{}
+	for i, name := range statsCSVHeader {
+		col[name] = i
+	}
+	for _, row := range csvRows(t, WriteCSV, []*report.Report{failed}, statsCSVHeader) {
+		if row[col["status"]] != "failed" || row[col["starved"]] != "" {
+			t.Errorf("%s/%s: status %q, starved %q: want failed and no verdict", row[col["endpoint"]], row[col["phase"]], row[col["status"]], row[col["starved"]])
+		}
+	}
+	for _, row := range csvRows(t, WriteCSV, []*report.Report{fixture.Staged()}, statsCSVHeader) {
+		if strings.HasPrefix(row[col["phase"]], "stage1_") && row[col["starved"]] != "" {
+			t.Errorf("%s: starved %q for a stage without load, want no verdict", row[col["phase"]], row[col["starved"]])
+		}
+	}
+}
+
 func TestWriteCSV(t *testing.T) {
 	runs := fixture.Compare(t)
 	runs[2].Label = `staging, "eu"` // needs quoting
@@ -60,7 +93,7 @@ func TestWriteCSV(t *testing.T) {
 				for name, want := range map[string]string{
 					"run": r.Name(), "mode": r.Mode, "target": r.Target, "endpoint": ps.Endpoint, "phase": ps.Phase,
 					"count": strconv.Itoa(s.Count), "ok": strconv.Itoa(s.OK), "errors": strconv.Itoa(s.Errors),
-					"starved": strconv.FormatBool(r.Verdict.Starved),
+					"starved": csvVerdict(r.Verdict), "status": string(r.Status),
 				} {
 					if got := row[col[name]]; got != want {
 						t.Errorf("%s = %q, want %q", name, got, want)
