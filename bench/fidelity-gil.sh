@@ -86,6 +86,10 @@ for s in "${scenarios[@]}"; do
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+# Sections that later measurements added below the script's own notes
+# (a recalibration tried, the check's spread) stay when the table is new.
+: >"$tmp/kept"
+if [ -f "$OUT" ]; then awk '/^## / && !/^## The mechanism/ {keep=1} keep' "$OUT" >"$tmp/kept"; fi
 
 python3 - "$tmp/rows" "$RUNS" "$(nproc)" "$load_before" "$load_after" "$($PY -c 'import sys, tornado; print(sys.version.split()[0], tornado.version)')" >"$OUT" <<'PY'
 import math, statistics, sys
@@ -167,4 +171,5 @@ Where the ratios miss 1.5×, and why:
   lock three times (`requestGILHops`). A loop that takes the lock once per iteration (the faithful
   loop of issue 19) must be measured again with this script after the merge.
 NOTES
+[ -s "$tmp/kept" ] && { echo; cat "$tmp/kept"; } >>"$OUT"
 echo "fidelity-gil: wrote $OUT" >&2
