@@ -12,13 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 OUT=${OUT:-bench/FIDELITY-GIL.md}
-PY=/usr/bin/python3
-$PY -c 'import tornado' || { echo "fidelity-gil: /usr/bin/python3 cannot import tornado" >&2; exit 2; }
-tmp=$(mktemp -d)
-server=
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
-go build -o "$tmp/blockprobe" .
-BP=$tmp/blockprobe
+# shellcheck source=bench/gil-lib.sh
+source bench/gil-lib.sh
 
 # name | pinned (1: taskset -c 0) | executor | switch interval | pool | concurrency | delay (s) | duration
 scenarios=(
@@ -45,8 +40,6 @@ m, c = d["main"]["loaded"], d["complex"]["loaded"]
 print(m["p50_ms"], m["p99_ms"], c["p50_ms"])'
 }
 
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 run_one() {  # run_one SIDE PIN EXEC SI POOL N DELAY DURATION -> "p50 p99 complex"
   local side=$1 pin=$2 ex=$3 si=$4 pool=$5 n=$6 delay=$7 dur=$8 pre=()
   [ "$pin" = 1 ] && pre=(taskset -c 0)
@@ -59,15 +52,10 @@ run_one() {  # run_one SIDE PIN EXEC SI POOL N DELAY DURATION -> "p50 p99 comple
       --pool "$pool" --complex-delay "${delay}s" "${probe[@]}" 2>/dev/null | figures
     ;;
   cpython)
-    local port
-    port=$(freeport)
-    "${pre[@]}" $PY examples/tornado/server.py --mode pooled --work cpu --executor "$ex" --switch-interval "$si" \
-      --pool "$pool" --delay "$delay" --port "$port" >/dev/null 2>&1 &
-    server=$!
-    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+    tornado_start "$pin" --mode pooled --work cpu --executor "$ex" --switch-interval "$si" \
+      --pool "$pool" --delay "$delay"
     "${pre[@]}" "$BP" run --target "http://127.0.0.1:$port" "${probe[@]}" 2>/dev/null | figures || echo "nan nan nan"
-    kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
-    server=
+    tornado_stop
     ;;
   esac
 }

@@ -15,13 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-12}
 THREADS=${THREADS:-5}
-PY=/usr/bin/python3
-$PY -c 'import tornado' || { echo "gil-spread: /usr/bin/python3 cannot import tornado" >&2; exit 2; }
-tmp=$(mktemp -d)
-server=
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
-go build -o "$tmp/blockprobe" .
-BP=$tmp/blockprobe
+# shellcheck source=bench/gil-lib.sh
+source bench/gil-lib.sh
 model=(--mode pooled --pool 5 --work cpu --gil --complex-delay 2s)
 common=(--concurrency "$THREADS" --duration 2s --no-progress --format json)
 
@@ -32,13 +27,9 @@ one() {
     model) "$BP" run "${model[@]}" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null ;;
     onep) GOMAXPROCS=1 "$BP" run "${model[@]}" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null ;;
     cpython)
-      local port
-      port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-      $PY examples/tornado/server.py --mode pooled --work cpu --delay 2 --pool 5 --port "$port" >/dev/null 2>&1 &
-      server=$!
-      for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+      tornado_start 0 --mode pooled --work cpu --delay 2 --pool 5
       "$BP" run --target "http://127.0.0.1:$port" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null || true
-      kill "$server"; wait "$server" 2>/dev/null || true; server= ;;
+      tornado_stop ;;
   esac
 }
 for i in $(seq "$RUNS"); do
