@@ -24,8 +24,8 @@ common=(--concurrency "$THREADS" --duration 2s --no-progress --format json)
 one() {
   local side=$1 i=$2 out=$tmp/$1.$2
   case $side in
-    model) "$BP" run "${model[@]}" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null ;;
-    onep) GOMAXPROCS=1 "$BP" run "${model[@]}" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null ;;
+    model) "$BP" run "${model[@]}" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null || true ;;
+    onep) GOMAXPROCS=1 "$BP" run "${model[@]}" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null || true ;;
     cpython)
       tornado_start 0 --mode pooled --work cpu --delay 2 --pool 5
       "$BP" run --target "http://127.0.0.1:$port" "${common[@]}" --results "$out.ndjson" >"$out.json" 2>/dev/null || true
@@ -58,6 +58,8 @@ for side in ("model", "onep", "cpython"):
                 lat.append(r["latency_ms"])
     lat.sort()
     added[side] = add
+    if not lat:
+        sys.exit(f"gil-spread: no {side} run gave a report")
     cv = st.pstdev(lat) / st.mean(lat) if lat else 0
     print(f"{side:8} {len(lat):6} " + " ".join(f"{q(lat, p):6.1f}" for p in (.1, .25, .5, .75, .9))
           + f" {cv:5.2f}   " + " ".join(f"{a:.1f}" for a in add))
