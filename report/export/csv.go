@@ -66,7 +66,7 @@ func WriteCSV(w io.Writer, runs []*report.Report) error {
 }
 
 // statsCSVRow is the CSV row of one row of r's statistics.
-func statsCSVRow(r *report.Report, ps report.Row, v report.Verdict) []string {
+func statsCSVRow(r *report.Report, ps report.Row, verdict report.Verdict) []string {
 	row := []string{r.Name(), r.Mode, r.Target, ps.Endpoint, ps.Phase}
 	for _, st := range report.Statistics {
 		v := strconv.FormatFloat(st.Of(*ps.Stats), 'f', -1, 64)
@@ -79,8 +79,8 @@ func statsCSVRow(r *report.Report, ps report.Row, v report.Verdict) []string {
 		row = append(row, v)
 	}
 	starved := "" // no verdict: not false
-	if v.Conclusive {
-		starved = strconv.FormatBool(v.Starved)
+	if verdict.Conclusive {
+		starved = strconv.FormatBool(verdict.Starved)
 	}
 	return append(row, starved)
 }
