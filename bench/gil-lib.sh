@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Sourced by the GIL benches (fidelity-gil.sh, gil-spread.sh) from the
-# repository's root: the Python with Tornado, a scratch directory, the
-# blockprobe under test ($BP), and real Tornado started and stopped.
+# Sourced from the repository's root by the benches that run real Tornado
+# (fidelity-gil.sh, gil-spread.sh, race-regimes.sh): the Python with Tornado,
+# a scratch directory, the blockprobe under test ($BP), and real Tornado
+# started and stopped.
 PY=/usr/bin/python3
 $PY -c 'import tornado' || { echo "$(basename "$0" .sh): $PY cannot import tornado" >&2; exit 2; }
 tmp=$(mktemp -d)
