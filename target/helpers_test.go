@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blockprobe/blockprobe/internal/loopback"
+	"github.com/blockprobe/blockprobe/internal/loopdoc"
 )
 
 // startTarget starts a server for one test and shuts it down at its end.
@@ -148,4 +149,13 @@ func getDebug(t testing.TB, c *http.Client, srv *Server, v any) string {
 		t.Fatalf("decoding %s: %v\n%s", DebugPath, err, body)
 	}
 	return body
+}
+
+// lagBeats counts the heartbeats a lag histogram holds.
+func lagBeats(h loopdoc.LagHistogram) uint64 {
+	var beats uint64
+	for _, n := range h.Counts {
+		beats += n
+	}
+	return beats
 }
