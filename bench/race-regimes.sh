@@ -5,13 +5,13 @@
 # interleaved. For each block of D, the probes that arrived during it either
 # win the race after it (answered when it ends) or lose it (they also wait for
 # the worker's next block); a run's p50 is about D/2 when its blocks win and
-# about 1.3*D when they lose. Prints each run's blocks (W won, L lost, WL
+# about 1.4*D when they lose. Prints each run's blocks (W won, L lost, WL
 # mixed), its p50, how often a block goes the way the one before it went,
 # and how often the check (medians of 3 runs, p50 within 2x, p99 within
 # 1.3x) would fail by sampling alone, drawn from these runs 20,000 times.
 # Needs Tornado for /usr/bin/python3.
 #
-#   bash bench/race-regimes.sh          # RUNS=12, about 2 minutes
+#   bash bench/race-regimes.sh          # RUNS=12, about 80 s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-12}
