@@ -29,11 +29,14 @@ func (p ConstantPacer) Next(hits uint64) (time.Duration, bool) {
 	if p.Rate <= 0 || math.IsInf(p.Rate, 0) || math.IsNaN(p.Rate) {
 		return 0, false
 	}
-	due := p.Start + time.Duration(float64(hits)*float64(time.Second)/p.Rate)
-	if due >= p.Stop {
+	// In floating point first: at a tiny rate the offset is beyond any
+	// Duration (even +Inf), and converted it would wrap round to a time
+	// before Stop, for ever.
+	offset := float64(hits) * float64(time.Second) / p.Rate
+	if !(offset < float64(p.Stop-p.Start)) {
 		return 0, false
 	}
-	return due, true
+	return p.Start + time.Duration(offset), true
 }
 
 // Planned counts the probes p schedules, up to limit.

@@ -41,6 +41,10 @@ func TestConstantPacerSchedule(t *testing.T) {
 			[]time.Duration{10 * ms}},
 		{"start after stop", ConstantPacer{Rate: 100, Start: time.Second, Stop: 500 * ms}, nil},
 		{"zero rate sends nothing", ConstantPacer{Rate: 0, Stop: time.Second}, nil},
+		// An interval beyond any Duration must not wrap round to a time
+		// before Stop: that scheduled probes for ever.
+		{"a rate too small for a Duration", ConstantPacer{Rate: 1e-300, Start: 5 * ms, Stop: time.Second},
+			[]time.Duration{5 * ms}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
