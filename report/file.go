@@ -18,6 +18,11 @@ const reportFileMode fs.FileMode = 0o644
 // goes to a temporary file in the same directory, which is synced and then
 // renamed over path. On error path is left untouched and the temporary file
 // is removed.
+//
+// A path that is a symbolic link is written where the link leads, and the
+// link stays: renaming over the link itself would replace it with a file
+// (-o /dev/stdout, with stdout redirected to a file, replaced the machine's
+// /dev/stdout and left the redirected file empty).
 func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	mode := reportFileMode
 	if info, statErr := os.Stat(path); statErr == nil {
@@ -26,13 +31,17 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		}
 		mode = info.Mode().Perm()
 	}
+	shown := path
+	if path, err = followLinks(path); err != nil {
+		return fmt.Errorf("write %s: %w", shown, err)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	tmp := f.Name()
 	defer func() {
@@ -42,19 +51,19 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		}
 	}()
 	if err := write(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	if err := f.Chmod(mode); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	return nil
 }
@@ -66,7 +75,11 @@ func CheckWritable(path string) error {
 	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
 		return fmt.Errorf("output %s is not a regular file", path)
 	}
-	dir := filepath.Dir(path)
+	resolved, err := followLinks(path)
+	if err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	dir := filepath.Dir(resolved)
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -89,4 +102,24 @@ func CheckWritable(path string) error {
 		return fmt.Errorf("output directory %s: %w", dir, closeErr)
 	}
 	return nil
+}
+
+// followLinks returns where path leads through symbolic links, whether or
+// not the last of them names a file that exists yet.
+func followLinks(path string) (string, error) {
+	for range 40 { // Linux's limit
+		info, err := os.Lstat(path)
+		if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		path = to
+	}
+	return "", errors.New("too many levels of symbolic links")
 }

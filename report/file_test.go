@@ -118,6 +118,42 @@ func TestWriteFileAtomicMissingDir(t *testing.T) {
 	}
 }
 
+// A report written to a symbolic link lands where the link leads, and the
+// link stays a link, whether its file exists yet or not.
+func TestWriteFileAtomicThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "runs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, existing := range []bool{false, true} {
+		t.Run(fmt.Sprintf("file exists %v", existing), func(t *testing.T) {
+			file := filepath.Join(dir, "runs", fmt.Sprintf("r%v.json", existing))
+			link := filepath.Join(dir, fmt.Sprintf("link%v.json", existing))
+			if existing {
+				if err := os.WriteFile(file, []byte("old"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink(filepath.Join("runs", filepath.Base(file)), link); err != nil {
+				t.Skip("no symbolic links here:", err)
+			}
+			if err := CheckWritable(link); err != nil {
+				t.Fatalf("CheckWritable: %v", err)
+			}
+			write := func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }
+			if err := WriteFileAtomic(link, write); err != nil {
+				t.Fatal(err)
+			}
+			if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+				t.Fatalf("the link was replaced: %v %v", info.Mode(), err)
+			}
+			if b, err := os.ReadFile(file); err != nil || string(b) != "new" {
+				t.Errorf("the linked file holds %q (%v), want the new report", b, err)
+			}
+		})
+	}
+}
+
 func TestCheckWritable(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
