@@ -41,6 +41,17 @@ const (
 	DefaultReadHeaderTimeout = 5 * time.Second
 )
 
+// Bounds of the embedded target's settings.
+const (
+	// MaxPool bounds --pool: each worker is a goroutine waiting for work,
+	// and a pool of ten million took 24 GB. No executor is given 65,536
+	// threads.
+	MaxPool = 1 << 16
+	// MaxComplexDelay bounds --complex-delay, far beyond any run, before
+	// the timeouts computed from it overflow.
+	MaxComplexDelay = 24 * time.Hour
+)
+
 // Config describes one embedded target.
 type Config struct {
 	Mode Mode
@@ -134,7 +145,9 @@ func (c Config) Validate() error {
 	}
 	return option.First(ErrConfig,
 		option.AtLeast("complex-delay", c.ComplexDelay, 0),
+		option.AtMost("complex-delay", c.ComplexDelay, MaxComplexDelay),
 		option.AtLeast("pool", c.Pool, 1), // withDefaults made a zero the default
+		option.AtMost("pool", c.Pool, MaxPool),
 		option.AtLeast("cores", c.Cores, 0),
 		option.PositiveOrDefault("switch-interval", c.SwitchInterval),
 		option.AtLeast("write-timeout", c.WriteTimeout, 0),

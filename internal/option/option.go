@@ -64,6 +64,11 @@ func AtLeast[T Number](name string, value, least T) Rule {
 	return Rule{name, value >= least, ">= " + bound(least), value}
 }
 
+// AtMost is the rule value <= most.
+func AtMost[T Number](name string, value, most T) Rule {
+	return Rule{name, value <= most, "<= " + bound(most), value}
+}
+
 // PositiveOrDefault is the rule value > 0 for a setting whose zero stands
 // for its default: zero passes, and the words are the command line's, where
 // a zero is refused before the rules are read (there the default is the
