@@ -132,11 +132,21 @@ func (c *checker) walkMap(v reflect.Value, path string) {
 	}
 }
 
+// unmeasurable says why f, the value at path, is beyond any time a run
+// can measure, or "" when it is not.
+func unmeasurable(path string, f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxMs {
+		return fmt.Sprintf("%s is %g, beyond any time a run can measure", path, f)
+	}
+	return ""
+}
+
 func (c *checker) number(path string, f float64) {
-	switch {
+	if c.bad != "" {
+		return
+	}
+	switch c.bad = unmeasurable(path, f); {
 	case c.bad != "":
-	case math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxMs:
-		c.bad = fmt.Sprintf("%s is %g, beyond any time a run can measure", path, f)
 	case f < 0 && !signedFigures[path[strings.LastIndexByte(path, '.')+1:]]:
 		// Requests and heartbeats are many: count them by member.
 		key := genericPath(path)

@@ -80,6 +80,9 @@ func (rd *resultsReading) body(maxRequests int) error {
 			rd.bad.add(rd.lr.n)
 			continue
 		}
+		if err := l.checkTimes(rd.lr.n); err != nil {
+			return err
+		}
 		if l.End {
 			rd.trailer = &l.resultsTrailer
 			continue
@@ -92,6 +95,29 @@ func (rd *resultsReading) body(maxRequests int) error {
 			return fmt.Errorf("%w: it holds more than %d requests, the most blockprobe reads of a results stream", ErrTooLarge, maxRequests)
 		default:
 			rd.recs.add(rec)
+		}
+	}
+	return nil
+}
+
+// checkTimes refuses line n if it holds a time beyond any a run can
+// measure, as checkReport refuses one in a report. The report rebuilt from
+// the stream comes too late to tell: a time read from a line becomes a
+// duration, and one beyond the longest wraps round. (The trailer's loop
+// figures are kept as read, and checked with the report.)
+func (l *resultsLine) checkTimes(n int) error {
+	times := [...]struct {
+		name string
+		ms   float64
+	}{
+		{"scheduled_ms", l.ScheduledMs}, {"fired_ms", l.FiredMs}, {"start_ms", l.StartMs}, {"end_ms", l.EndMs},
+		{"latency_ms", l.LatencyMs}, {"uncorrected_ms", l.UncorrectedMs},
+		{"elapsed_ms", l.ElapsedMs}, {"load_window.start_ms", l.LoadWindow.StartMs},
+		{"load_window.end_ms", l.LoadWindow.EndMs}, {"start_late_ms", l.StartLate},
+	}
+	for _, t := range times {
+		if bad := unmeasurable(t.name, t.ms); bad != "" {
+			return fmt.Errorf("%w: line %d: %s", ErrBadValue, n, bad)
 		}
 	}
 	return nil
