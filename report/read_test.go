@@ -114,6 +114,8 @@ func TestReadResultsSaysWhatWasLost(t *testing.T) {
 		{"a newer version", strings.Replace(stream, `{"blockprobe_results":1,`, `{"blockprobe_results":2,`, 1), "",
 			[]string{"version 2, newer than this blockprobe reads (1)"}, 10},
 		{"only corrupt lines", header + "{\n[\n" + trailer, "all 2 lines after the header are corrupt (the first is line 2)", nil, 0},
+		{"only a header", header, "no request could be read from the results stream: it holds no line after its header", nil, 0},
+		{"a header and a trailer", header + "\n" + trailer, "no request line comes before its trailer (line 3)", nil, 0},
 		{"a time beyond any duration", header + strings.Replace(body[0], `"end_ms":0.646022`, `"end_ms":1e300`, 1) + strings.Join(body[1:], "") + trailer,
 			"cannot be rendered: line 2: end_ms is 1e+300, beyond any time a run can measure", nil, 0},
 		{"a trailer's time beyond any duration", header + strings.Join(body, "") + strings.Replace(trailer, `"elapsed_ms":201.952598`, `"elapsed_ms":-1e300`, 1),

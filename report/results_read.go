@@ -20,8 +20,8 @@ type resultsLine struct {
 // described in results.go). Corrupt lines are skipped and counted; a
 // stream without its trailer comes from a run that died or still runs: the
 // report covers what was recorded and is marked partial. Both are said in
-// the report's notes and in the warnings returned. A stream in which no
-// line after the header could be read is an error.
+// the report's notes and in the warnings returned. A stream from which no
+// request could be read is an error.
 func readResults(br *bufio.Reader, lim limits) (*Report, []string, error) {
 	rd := &resultsReading{lr: &lineReader{br: bufio.NewReaderSize(&capped{r: br, n: lim.results, what: "a results stream"}, lim.line)}}
 	if err := rd.header(); err != nil {
@@ -132,11 +132,10 @@ func (rd *resultsReading) report() (*Report, []string, error) {
 	res.Options.LoadRate, res.Options.Stages = h.Config.LoadRate, probeStages(h.Config.Stages)
 	res.Options.Concurrency, res.Options.Shard = h.Config.Concurrency, configShard(h.Config)
 	bad, n := rd.bad, len(res.Records)
-	switch {
-	case bad.n > 0 && n == 0:
-		return nil, nil, fmt.Errorf("%w: no request could be read from the results stream: all %d lines after the header are corrupt (the first is line %d)",
-			ErrNotReport, bad.n, bad.first)
-	case bad.n > 0:
+	if n == 0 {
+		return nil, nil, fmt.Errorf("%w: no request could be read from the results stream: %s", ErrNotReport, rd.noRequest())
+	}
+	if bad.n > 0 {
 		rd.notes = append(rd.notes, fmt.Sprintf("%d of the %d lines of the results stream were corrupt and skipped (the first is line %d): their requests are missing from this report",
 			bad.n, rd.lr.n, bad.first))
 	}
@@ -158,6 +157,18 @@ func (rd *resultsReading) report() (*Report, []string, error) {
 			len(res.Records), len(res.Records)+dropped))
 	}
 	return rep, rd.notes, nil
+}
+
+// noRequest says why no request was read from the stream, which is an
+// error: a report of none would pass for a run in which nothing went wrong.
+func (rd *resultsReading) noRequest() string {
+	switch {
+	case rd.bad.n > 0:
+		return fmt.Sprintf("all %d lines after the header are corrupt (the first is line %d)", rd.bad.n, rd.bad.first)
+	case rd.trailer != nil:
+		return fmt.Sprintf("no request line comes before its trailer (line %d)", rd.lr.n)
+	}
+	return "it holds no line after its header"
 }
 
 // rebuild completes res from the stream's trailer, or, without one, marks
