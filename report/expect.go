@@ -131,13 +131,16 @@ func (e Expectation) Check(r *Report) (ok bool, got string) {
 		return e.checkLoop(r)
 	}
 	v, isLatency, s := e.figure(r)
-	got = strconv.FormatFloat(v, 'f', -1, 64)
 	switch {
-	case isLatency && math.IsInf(v, 1) && s.Count == 0:
-		got = "nothing (no request in that phase)"
-	case isLatency && math.IsInf(v, 1):
+	case !isLatency:
+		return Holds(v, e.Op, e.Value), strconv.FormatFloat(v, 'f', -1, 64)
+	case s.Count == 0:
+		// Nothing measured fails whatever the bound, as in checkLoop: the
+		// infinity that stands for no latency would meet a lower bound.
+		return false, "nothing (no request in that phase)"
+	case math.IsInf(v, 1):
 		got = fmt.Sprintf("no answer for %d of %d requests", s.Count-s.Answered(), s.Count)
-	case isLatency:
+	default:
 		got = FormatMs(v)
 	}
 	return Holds(v, e.Op, e.Value), got

@@ -129,6 +129,8 @@ func FuzzParseExpectations(f *testing.F) {
 
 // A latency bound on a row whose requests got no answer fails: percentiles
 // cover answered requests only, and an unanswered request is the slowest.
+// Any latency expectation on a row of no request fails, whatever its
+// bound; a count of it is a count like any other.
 func TestExpectationsOnUnansweredRows(t *testing.T) {
 	r := fixture.Report(t, "blocking_partial") // every probe under load stalled
 	r.Endpoints.Main.Baseline = report.Stats{} // and no baseline was measured
@@ -141,6 +143,10 @@ func TestExpectationsOnUnansweredRows(t *testing.T) {
 		{"main.loaded.max<1ms", false, "no answer"},
 		{"main.loaded.p99>1s", true, ""},
 		{"main.baseline.p99<1ms", false, "nothing (no request in that phase)"},
+		{"main.baseline.p99>1ms", false, "nothing (no request in that phase)"},
+		{"main.baseline.mean!=1ms", false, "nothing (no request in that phase)"},
+		{"main.baseline.count==0", true, ""},
+		{"main.baseline.errors<1", true, ""},
 		{"main.loaded.errors==40", true, ""},
 	}
 	for _, tc := range cases {
