@@ -98,8 +98,13 @@ func Start(t testing.TB, cmd *exec.Cmd, o Options) Server {
 	}
 	cmd.Stdout, cmd.Stderr = out, errOut
 	// A process pool's workers can outlive a killed server and hold its
-	// pipes: Wait gives up on them after this long.
+	// pipes: Wait gives up on them after this long, and the server runs in
+	// a process group of its own, which the cleanup ends whole. Before, each
+	// run of the tests left its workers behind, idle, and a real CPython
+	// measured beside a dozen of them (fidelity.sh, after go test in CI)
+	// waited 2 to 20 times longer for its GIL, for reasons not found.
 	cmd.WaitDelay = 2 * time.Second
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %v: %v", cmd.Args, err)
 	}
@@ -123,6 +128,7 @@ func Start(t testing.TB, cmd *exec.Cmd, o Options) Server {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // what outlived it
 		if t.Failed() {
 			t.Logf("%v stderr:\n%s", cmd.Args, errOut.tail())
 		}
