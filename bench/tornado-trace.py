@@ -6,9 +6,10 @@ Tornado's accept, its inline read (hit: the request was already there; miss:
 the stream waits for the socket) and read on a poll event, and each
 handler's start and end. At exit it writes one line per step to TRACE_OUT
 (default tornado-trace.txt): nanoseconds, the iteration, the step and its
-details (file descriptors, handler names). This is how bench/FIDELITY.md's
-"What decides the race after a block" was traced; the tracing itself adds
-some work to every step, so read its order, not its rates.
+details (file descriptors, handler names). It is a tidied copy of the
+tracer behind bench/FIDELITY.md's "What decides the race after a block"
+(the same wrappers); the tracing itself adds some work to every step, so
+read its order, not its rates.
 
   TRACE_OUT=/tmp/t.txt /usr/bin/python3 bench/tornado-trace.py --mode blocking --delay 0.5 --port 8888
 """

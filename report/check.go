@@ -145,19 +145,21 @@ func (c *checker) number(path string, f float64) {
 	if c.bad != "" {
 		return
 	}
-	switch c.bad = unmeasurable(path, f); {
-	case c.bad != "":
-	case f < 0 && !signedFigures[path[strings.LastIndexByte(path, '.')+1:]]:
-		// Requests and heartbeats are many: count them by member.
-		key := genericPath(path)
-		if c.negative == nil {
-			c.negative, c.firstNeg, c.negFigure = map[string]int{}, map[string]string{}, map[string]float64{}
-		}
-		if c.negative[key] == 0 {
-			c.negOrder, c.firstNeg[key], c.negFigure[key] = append(c.negOrder, key), path, f
-		}
-		c.negative[key]++
+	if c.bad = unmeasurable(path, f); c.bad != "" {
+		return
 	}
+	if f >= 0 || signedFigures[path[strings.LastIndexByte(path, '.')+1:]] {
+		return
+	}
+	// Requests and heartbeats are many: count them by member.
+	key := genericPath(path)
+	if c.negative == nil {
+		c.negative, c.firstNeg, c.negFigure = map[string]int{}, map[string]string{}, map[string]float64{}
+	}
+	if c.negative[key] == 0 {
+		c.negOrder, c.firstNeg[key], c.negFigure[key] = append(c.negOrder, key), path, f
+	}
+	c.negative[key]++
 }
 
 // negatives words the values below zero, one warning per member.
